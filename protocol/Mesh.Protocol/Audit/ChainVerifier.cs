@@ -1,0 +1,49 @@
+namespace Mesh.Protocol.Audit;
+
+/// <summary>
+/// Verifies a node's hash chain, from genesis or from a trusted head. The node's journal, the hub's
+/// ingest and <c>mesh audit verify</c> all use this one implementation.
+/// </summary>
+public static class ChainVerifier
+{
+    /// <summary>Checks one record against the head it must follow.</summary>
+    /// <param name="nodeId">The chain's owner; null to accept any node id.</param>
+    public static ChainVerdict Step(ChainHead head, AuditRecord record, string? nodeId = null)
+    {
+        if (nodeId is not null && record.NodeId != nodeId)
+            return Bad(ChainProblem.WrongNode, head, record.Sequence, $"record belongs to node '{record.NodeId}', not '{nodeId}'");
+        if (record.Sequence <= head.Sequence)
+            return Bad(ChainProblem.OutOfOrder, head, record.Sequence, $"sequence {record.Sequence} does not follow {head.Sequence}");
+        if (record.Sequence != head.Sequence + 1)
+            return Bad(ChainProblem.Gap, head, record.Sequence, $"expected sequence {head.Sequence + 1}, got {record.Sequence}: {record.Sequence - head.Sequence - 1} record(s) missing");
+        var computed = AuditRecordCodec.ComputeHash(AuditRecordCodec.Encode(record));
+        if (!computed.AsSpan().SequenceEqual(record.Hash.Span))
+            return Bad(ChainProblem.HashMismatch, head, record.Sequence, $"stored hash {Hex(record.Hash.Span)} but content hashes to {Hex(computed)}");
+        if (!record.PreviousHash.Span.SequenceEqual(head.Hash.Span))
+            return Bad(ChainProblem.Fork, head, record.Sequence, $"previous hash {Hex(record.PreviousHash.Span)} is not the hash {Hex(head.Hash.Span)} of sequence {head.Sequence}");
+        return ChainVerdict.Good(new ChainHead(record.Sequence, computed), 1);
+    }
+
+    /// <summary>Verifies records in order from <paramref name="start"/>; stops at the first bad one.</summary>
+    public static ChainVerdict Verify(IEnumerable<AuditRecord> records, ChainHead? start = null, string? nodeId = null)
+    {
+        var head = start ?? ChainHead.Genesis;
+        long verified = 0;
+        foreach (var record in records)
+        {
+            var step = Step(head, record, nodeId);
+            if (!step.Ok)
+                return step with { Verified = verified };
+            head = step.Head;
+            verified++;
+        }
+        return ChainVerdict.Good(head, verified);
+    }
+
+    private static ChainVerdict Bad(ChainProblem problem, ChainHead head, long sequence, string reason) =>
+        new(problem, head, 0, sequence, reason);
+
+    /// <summary>Short hex prefix of a hash for messages people read.</summary>
+    public static string Hex(ReadOnlySpan<byte> hash) =>
+        hash.Length == 0 ? "(none)" : Convert.ToHexStringLower(hash[..Math.Min(8, hash.Length)]) + "…";
+}
