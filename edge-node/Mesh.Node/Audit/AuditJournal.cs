@@ -1,0 +1,201 @@
+using System.Threading.Channels;
+using Mesh.Protocol.Audit;
+using Mesh.Protocol.Time;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Node.Audit;
+
+/// <summary>
+/// The node's append-only, hash-chained audit journal. One writer task owns the file and the chain head;
+/// appends queue up and are committed together (group commit), so many devices share one fsync.
+/// Invariants: sequences are gap-free and strictly increasing; a record's task completes only after the
+/// transaction holding it has committed; a failed transaction leaves the head as it was.
+/// </summary>
+public sealed partial class AuditJournal : IAsyncDisposable
+{
+    private readonly Channel<AppendRequest> _queue = Channel.CreateUnbounded<AppendRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SqliteConnection _conn;
+    private readonly HybridLogicalClock _clock;
+    private readonly JournalOptions _options;
+    private readonly ILogger _logger;
+    private readonly string _nodeId;
+    private readonly string _site;
+    private readonly Task _writer;
+    private readonly SqliteCommand _insert;
+    private readonly SqliteCommand _exists;
+    private ChainHead _head;
+    private long _committedHead;
+    private readonly AsyncSignal _headChanged = new();
+
+    public AuditJournal(string path, string nodeId, string site, HybridLogicalClock clock, JournalOptions options, ILogger<AuditJournal> logger)
+    {
+        Path = path;
+        _nodeId = nodeId;
+        _site = site;
+        _clock = clock;
+        _options = options;
+        _logger = logger;
+        _conn = AuditJournalStore.OpenWriter(path);
+        var last = AuditJournalStore.ReadLast(_conn);
+        if (last is not null)
+        {
+            var check = AuditRecordCodec.ComputeHash(AuditRecordCodec.Encode(last));
+            if (!check.AsSpan().SequenceEqual(last.Hash.Span))
+                throw new InvalidOperationException($"audit journal {path}: the last record (sequence {last.Sequence}) does not match its hash; run 'mesh audit verify --journal {path}'");
+            if (last.NodeId != nodeId)
+                throw new InvalidOperationException($"audit journal {path} belongs to node '{last.NodeId}', not '{nodeId}'");
+            _clock.Restore(last.Hlc);
+            _head = new ChainHead(last.Sequence, last.Hash);
+        }
+        else
+        {
+            _head = ChainHead.Genesis;
+        }
+        _committedHead = _head.Sequence;
+        _insert = _conn.CreateCommand();
+        _insert.CommandText = "INSERT INTO audit (seq, kind, device, message_key, canonical, hash) VALUES ($seq, $kind, $device, $key, $canonical, $hash)";
+        foreach (var p in new[] { "$seq", "$kind", "$device", "$key", "$canonical", "$hash" })
+            _insert.Parameters.Add(new SqliteParameter { ParameterName = p });
+        _exists = _conn.CreateCommand();
+        _exists.CommandText = "SELECT 1 FROM audit WHERE message_key = $key AND kind = $kind LIMIT 1";
+        _exists.Parameters.Add(new SqliteParameter { ParameterName = "$key" });
+        _exists.Parameters.Add(new SqliteParameter { ParameterName = "$kind" });
+        _writer = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    public string Path { get; }
+
+    /// <summary>The highest committed (durable) sequence.</summary>
+    public long Head => Volatile.Read(ref _committedHead);
+
+    /// <summary>Appends drafts in order. With <paramref name="skipExisting"/>, a draft whose (message key, kind) is
+    /// already in the journal is skipped: this is how a redelivered input is recorded once.</summary>
+    public Task<AppendResult> AppendAsync(IReadOnlyList<AuditDraft> drafts, bool skipExisting = false)
+    {
+        var request = new AppendRequest(drafts, skipExisting);
+        if (!_queue.Writer.TryWrite(request))
+            return Task.FromException<AppendResult>(new ObjectDisposedException(nameof(AuditJournal), "the audit journal is closed"));
+        return request.Completion.Task;
+    }
+
+    /// <summary>Completes when the committed head moves past <paramref name="seq"/> or the token fires.</summary>
+    public async Task WaitForHeadAboveAsync(long seq, CancellationToken ct)
+    {
+        while (Head <= seq)
+        {
+            var changed = _headChanged.WaitAsync();
+            if (Head > seq) return;
+            await changed.WaitAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<AppendRequest>();
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            var records = 0;
+            while (records < _options.MaxBatchRecords && reader.TryRead(out var request))
+            {
+                batch.Add(request);
+                records += request.Drafts.Count;
+            }
+            Commit(batch);
+        }
+    }
+
+    private void Commit(List<AppendRequest> batch)
+    {
+        var before = _head;
+        var results = new AppendResult[batch.Count];
+        try
+        {
+            using (var tx = _conn.BeginTransaction())
+            {
+                _insert.Transaction = tx;
+                _exists.Transaction = tx;
+                for (var i = 0; i < batch.Count; i++)
+                    results[i] = Write(batch[i]);
+                tx.Commit();
+            }
+            Volatile.Write(ref _committedHead, _head.Sequence);
+            _headChanged.Pulse();
+            for (var i = 0; i < batch.Count; i++)
+                batch[i].Completion.TrySetResult(results[i]);
+        }
+        catch (Exception ex)
+        {
+            _head = before;
+            AuditJournalLog.CommitFailed(_logger, ex, batch.Count, Path);
+            foreach (var request in batch)
+                request.Completion.TrySetException(new InvalidOperationException($"audit journal commit failed: {ex.Message}", ex));
+        }
+    }
+
+    private AppendResult Write(AppendRequest request)
+    {
+        int appended = 0, skipped = 0;
+        foreach (var d in request.Drafts)
+        {
+            if (request.SkipExisting && Exists(d))
+            {
+                skipped++;
+                continue;
+            }
+            var record = new AuditRecord
+            {
+                Sequence = _head.Sequence + 1,
+                Kind = d.Kind,
+                Hlc = _clock.Now(),
+                NodeId = _nodeId,
+                Site = _site,
+                Device = d.Device,
+                MessageKey = d.MessageKey,
+                InputDigest = d.InputDigest,
+                Route = d.Route,
+                PolicyVersion = d.PolicyVersion,
+                Rule = d.Rule,
+                Decision = d.Decision,
+                Outcome = d.Outcome,
+                Body = d.Body,
+                PreviousHash = _head.Hash,
+            };
+            var canonical = AuditRecordCodec.Encode(record);
+            var hash = AuditRecordCodec.ComputeHash(canonical);
+            _insert.Parameters[0].Value = record.Sequence;
+            _insert.Parameters[1].Value = (int)record.Kind;
+            _insert.Parameters[2].Value = record.Device;
+            _insert.Parameters[3].Value = record.MessageKey;
+            _insert.Parameters[4].Value = canonical;
+            _insert.Parameters[5].Value = hash;
+            _insert.ExecuteNonQuery();
+            _head = new ChainHead(record.Sequence, hash);
+            appended++;
+        }
+        return new AppendResult(_head.Sequence, appended, skipped);
+    }
+
+    private bool Exists(AuditDraft d)
+    {
+        _exists.Parameters[0].Value = d.MessageKey;
+        _exists.Parameters[1].Value = (int)d.Kind;
+        return _exists.ExecuteScalar() is not null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+        _insert.Dispose();
+        _exists.Dispose();
+        await _conn.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private sealed record AppendRequest(IReadOnlyList<AuditDraft> Drafts, bool SkipExisting)
+    {
+        public TaskCompletionSource<AppendResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,79 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Mesh.Node.Agents;
+using Mesh.Node.Audit;
+using Mesh.Node.Decisions;
+using Mesh.Node.Ingest;
+using Mesh.Node.Sync;
+using Mesh.Protocol.Time;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Mesh.Node.Hosting;
+
+public static class NodeServiceCollectionExtensions
+{
+    /// <summary>Registers the whole node runtime, configured from the <c>Node</c> section.</summary>
+    public static IServiceCollection AddMeshNode(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<NodeOptions>()
+            .Bind(configuration.GetSection(NodeOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<NodeStats>();
+        services.AddSingleton(sp => new HybridLogicalClock(Options(sp).NodeId, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new RuleSet(Options(sp).EffectiveRules));
+        services.AddSingleton(sp =>
+        {
+            var o = Options(sp);
+            Directory.CreateDirectory(o.DataDirectory);
+            return new AuditJournal(Path.Combine(o.DataDirectory, AuditJournalStore.FileName), o.NodeId, o.Site,
+                sp.GetRequiredService<HybridLogicalClock>(), o.Journal, sp.GetRequiredService<ILogger<AuditJournal>>());
+        });
+        services.AddSingleton(sp =>
+        {
+            var o = Options(sp);
+            return new AgentSettings(sp.GetRequiredService<RuleSet>(), o.Profile, o.Journal.RedeliveryWindow, o.Journal.SnapshotEvery);
+        });
+
+        services.AddAkka("mesh-node", (builder, sp) =>
+        {
+            var o = Options(sp);
+            builder
+                .ConfigureLoggers(l =>
+                {
+                    l.LogLevel = Akka.Event.LogLevel.WarningLevel;
+                    l.ClearLoggers();
+                    l.AddLoggerFactory();
+                })
+                .AddHocon(NodePersistence.Hocon(o.DataDirectory), HoconAddMode.Prepend)
+                .WithCustomSerializer("mesh-device", [typeof(IDeviceEvent), typeof(DeviceSnapshot)], system => new DeviceEventSerializer(system))
+                .WithActors((system, registry, resolver) =>
+                {
+                    var devices = system.ActorOf(DeviceManager.Props(resolver.GetService<AgentSettings>(), resolver.GetService<AuditJournal>()), "devices");
+                    registry.Register<DeviceManager>(devices);
+                });
+        });
+
+        services.AddSingleton<IngestPipeline>();
+        var mode = configuration.GetSection(NodeOptions.Section).Get<NodeOptions>()?.Mqtt.Mode ?? MqttMode.Embedded;
+        if (mode == MqttMode.Embedded)
+        {
+            services.AddSingleton<EmbeddedBroker>();
+            services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
+        }
+        else
+        {
+            services.AddSingleton<ExternalBrokerSubscriber>();
+            services.AddHostedService(sp => sp.GetRequiredService<ExternalBrokerSubscriber>());
+        }
+        services.AddSingleton<AuditSyncService>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditSyncService>());
+        return services;
+    }
+
+    private static NodeOptions Options(IServiceProvider sp) => sp.GetRequiredService<IOptions<NodeOptions>>().Value;
+}

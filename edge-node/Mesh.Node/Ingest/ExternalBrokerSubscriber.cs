@@ -1,0 +1,134 @@
+using System.Buffers;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+using Mesh.Protocol.Topics;
+
+namespace Mesh.Node.Ingest;
+
+/// <summary>
+/// Ingests from an external broker (Mosquitto, EMQX) through a persistent session (clean session off) with
+/// manual acknowledgement: a message is PUBACKed only after its records are durable. Messages not yet
+/// acknowledged when the node dies are redelivered by the broker when the session resumes.
+/// </summary>
+public sealed class ExternalBrokerSubscriber : BackgroundService, IMqttPublisher
+{
+    private readonly MqttOptions _options;
+    private readonly IngestPipeline _pipeline;
+    private readonly ILogger<ExternalBrokerSubscriber> _logger;
+    private readonly string _clientId;
+    private readonly IMqttClient _client;
+
+    public ExternalBrokerSubscriber(IOptions<NodeOptions> options, IngestPipeline pipeline, ILogger<ExternalBrokerSubscriber> logger)
+    {
+        _options = options.Value.Mqtt;
+        _pipeline = pipeline;
+        _logger = logger;
+        _clientId = _options.ClientId ?? $"mesh-node-{options.Value.NodeId}";
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += OnMessage;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _pipeline.Publisher = this;
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (!_client.IsConnected)
+            {
+                try
+                {
+                    await ConnectAsync(stoppingToken).ConfigureAwait(false);
+                    delay = TimeSpan.FromMilliseconds(200);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    IngestLog.ExternalRetry(_logger, ex, _options.Host, _options.Port, delay);
+                    await Task.Delay(Jitter(delay), stoppingToken).ConfigureAwait(false);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                    continue;
+                }
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(250), stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ConnectAsync(CancellationToken ct)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(_options.Host, _options.Port)
+            .WithClientId(_clientId)
+            .WithProtocolVersion(MqttProtocolVersion.V311)
+            .WithCleanSession(false)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        if (_options.Username is not null)
+            builder = builder.WithCredentials(_options.Username, _options.Password);
+        await _client.ConnectAsync(builder.Build(), ct).ConfigureAwait(false);
+        var subscribe = new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(MeshTopics.TelemetryFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+            .Build();
+        await _client.SubscribeAsync(subscribe, ct).ConfigureAwait(false);
+        IngestLog.ExternalConnected(_logger, _options.Host, _options.Port, _clientId);
+    }
+
+    private Task OnMessage(MqttApplicationMessageReceivedEventArgs e)
+    {
+        e.AutoAcknowledge = false;
+        var payload = e.ApplicationMessage.Payload.ToArray();
+        // Handing off synchronously keeps per-device order: the pipeline enqueues to the device agent before its first await.
+        var handling = _pipeline.HandleAsync(e.ApplicationMessage.Topic, payload, CancellationToken.None);
+        _ = AcknowledgeWhenDurableAsync(e, handling);
+        return Task.CompletedTask;
+    }
+
+    private async Task AcknowledgeWhenDurableAsync(MqttApplicationMessageReceivedEventArgs e, Task<IngestOutcome> handling)
+    {
+        try
+        {
+            await handling.ConfigureAwait(false);
+            await e.AcknowledgeAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Not acknowledged: drop the connection so the broker redelivers it on the resumed session.
+            IngestLog.NotRecorded(_logger, ex, e.ApplicationMessage.Topic, _clientId);
+            try { await _client.DisconnectAsync(new MqttClientDisconnectOptions()).ConfigureAwait(false); }
+            catch (Exception disconnectError) { IngestLog.PublishFailed(_logger, disconnectError, "(disconnect)"); }
+        }
+    }
+
+    public async Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    {
+        try
+        {
+            var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload.ToArray())
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
+            await _client.PublishAsync(message, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            IngestLog.PublishFailed(_logger, ex, topic);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        _pipeline.Publisher = null;
+        if (_client.IsConnected)
+            await _client.DisconnectAsync(new MqttClientDisconnectOptions(), cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        _client.Dispose();
+        base.Dispose();
+    }
+
+    private static TimeSpan Jitter(TimeSpan d) => d * (0.5 + Random.Shared.NextDouble());
+}

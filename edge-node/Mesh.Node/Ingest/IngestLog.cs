@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Node.Ingest;
+
+internal static partial class IngestLog
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Rejected message on {Topic}: {Reason}")]
+    public static partial void Rejected(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Message on {Topic} from {ClientId} was not recorded; closing the connection so the device resends it")]
+    public static partial void NotRecorded(ILogger logger, Exception ex, string topic, string clientId);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Host}:{Port}")]
+    public static partial void BrokerStarted(ILogger logger, string host, int port);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Connected to external MQTT broker {Host}:{Port} as {ClientId}")]
+    public static partial void ExternalConnected(ILogger logger, string host, int port, string clientId);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "External MQTT broker {Host}:{Port} unreachable; retrying in {Delay}")]
+    public static partial void ExternalRetry(ILogger logger, Exception? ex, string host, int port, TimeSpan delay);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Could not publish to {Topic}")]
+    public static partial void PublishFailed(ILogger logger, Exception ex, string topic);
+}

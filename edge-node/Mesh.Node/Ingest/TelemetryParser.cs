@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text.Json;
+using Mesh.Node.Decisions;
+using Mesh.Protocol;
+
+namespace Mesh.Node.Ingest;
+
+/// <summary>
+/// Parses and validates a telemetry payload (<c>{"ts": ISO-8601, "seq": n, "metrics": {"name": number}}</c>,
+/// see docs/TELEMETRY.md). Strict: every refusal names the field and the reason. Unknown top-level
+/// fields are ignored so devices can add fields before nodes know them.
+/// </summary>
+public static class TelemetryParser
+{
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 4, CommentHandling = JsonCommentHandling.Disallow };
+
+    public static TelemetryParse Parse(SiteId site, DeviceId device, ReadOnlySpan<byte> payload, DateTimeOffset now, IngestOptions options)
+    {
+        if (payload.Length > options.MaxPayloadBytes)
+            return TelemetryParse.Fail($"payload is {payload.Length} bytes; the limit is {options.MaxPayloadBytes}");
+        if (payload.Length == 0)
+            return TelemetryParse.Fail("payload is empty");
+        try
+        {
+            return ParseJson(site, device, payload, now, options);
+        }
+        catch (JsonException ex)
+        {
+            return TelemetryParse.Fail($"invalid JSON at byte {ex.BytePositionInLine}: {FirstSentence(ex.Message)}");
+        }
+    }
+
+    private static TelemetryParse ParseJson(SiteId site, DeviceId device, ReadOnlySpan<byte> payload, DateTimeOffset now, IngestOptions options)
+    {
+        var reader = new Utf8JsonReader(payload, ReaderOptions);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            return TelemetryParse.Fail("payload must be a JSON object");
+        DateTimeOffset? ts = null;
+        long? seq = null;
+        List<Metric>? metrics = null;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var name = reader.GetString();
+            reader.Read();
+            switch (name)
+            {
+                case "ts":
+                    if (ts is not null) return TelemetryParse.Fail("field 'ts' appears twice");
+                    if (reader.TokenType != JsonTokenType.String)
+                        return TelemetryParse.Fail($"field 'ts' must be an ISO-8601 string, not {Describe(reader.TokenType)}");
+                    if (!DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed))
+                        return TelemetryParse.Fail($"field 'ts' is not an ISO-8601 timestamp: '{Truncate(reader.GetString())}'");
+                    ts = parsed;
+                    break;
+                case "seq":
+                    if (seq is not null) return TelemetryParse.Fail("field 'seq' appears twice");
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var s))
+                        return TelemetryParse.Fail($"field 'seq' must be an integer, not {Describe(reader.TokenType)}");
+                    if (s <= 0)
+                        return TelemetryParse.Fail($"field 'seq' must be positive, got {s}");
+                    seq = s;
+                    break;
+                case "metrics":
+                    if (metrics is not null) return TelemetryParse.Fail("field 'metrics' appears twice");
+                    var (list, error) = ReadMetrics(ref reader, options.MaxMetrics);
+                    if (error is not null) return TelemetryParse.Fail(error);
+                    metrics = list;
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+        if (reader.Read())
+            return TelemetryParse.Fail("trailing content after the JSON object");
+        if (ts is null) return TelemetryParse.Fail("missing field 'ts'");
+        if (seq is null) return TelemetryParse.Fail("missing field 'seq'");
+        if (metrics is null) return TelemetryParse.Fail("missing field 'metrics'");
+        if (ts.Value - now > options.MaxFutureSkew)
+            return TelemetryParse.Fail($"field 'ts' {ts.Value:O} is {(ts.Value - now).TotalSeconds:F0} s ahead of the node's clock; the limit is {options.MaxFutureSkew.TotalSeconds:F0} s");
+        metrics.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return TelemetryParse.Ok(new Observation(site, device, seq.Value, ts.Value, metrics));
+    }
+
+    private static (List<Metric>? Metrics, string? Error) ReadMetrics(ref Utf8JsonReader reader, int max)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+            return (null, $"field 'metrics' must be an object, not {Describe(reader.TokenType)}");
+        var list = new List<Metric>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            if (!IsValidMetricName(name))
+                return (null, $"metric name '{Truncate(name)}' must be 1-64 characters of A-Z a-z 0-9 _ . -");
+            if (reader.TokenType != JsonTokenType.Number)
+                return (null, $"metric '{name}' must be a number, not {Describe(reader.TokenType)}");
+            var value = reader.GetDouble();
+            if (!double.IsFinite(value))
+                return (null, $"metric '{name}' is not a finite number");
+            if (list.Exists(m => m.Name == name))
+                return (null, $"metric '{name}' appears twice");
+            if (list.Count == max)
+                return (null, $"more than {max} metrics");
+            list.Add(new Metric(name, value));
+        }
+        if (list.Count == 0)
+            return (null, "field 'metrics' is empty");
+        return (list, null);
+    }
+
+    private static bool IsValidMetricName(string name) =>
+        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');
+
+    private static string Describe(JsonTokenType t) => t switch
+    {
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.StartObject => "an object",
+        _ => t.ToString(),
+    };
+
+    private static string Truncate(string? s) => s is null ? "" : s.Length <= 40 ? s : s[..40] + "…";
+
+    private static string FirstSentence(string message)
+    {
+        var i = message.IndexOf(". ", StringComparison.Ordinal);
+        return i < 0 ? message : message[..i];
+    }
+}
+
+/// <summary>A parsed observation, or why the payload was refused.</summary>
+public readonly record struct TelemetryParse(Observation? Observation, string? Error)
+{
+    public static TelemetryParse Ok(Observation o) => new(o, null);
+
+    public static TelemetryParse Fail(string error) => new(null, error);
+}

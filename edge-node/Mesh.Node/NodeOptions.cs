@@ -1,0 +1,106 @@
+using Mesh.Node.Decisions;
+
+namespace Mesh.Node;
+
+/// <summary>Configuration of one node (section <c>Node</c>). Validated at start-up by <see cref="NodeOptionsValidator"/>.</summary>
+public sealed record NodeOptions
+{
+    public const string Section = "Node";
+
+    /// <summary>This node's id, unique in the fleet. Required.</summary>
+    public string NodeId { get; init; } = "";
+
+    /// <summary>The site this node serves; telemetry for other sites is refused. Required.</summary>
+    public string Site { get; init; } = "";
+
+    /// <summary>Where the node keeps its state (<c>state.db</c>) and audit journal (<c>audit.db</c>). Default <c>data</c>.</summary>
+    public string DataDirectory { get; init; } = "data";
+
+    /// <summary>The hardware profile id recorded in every route. Default <c>generic-x64-cpu</c>.</summary>
+    public string Profile { get; init; } = "generic-x64-cpu";
+
+    public MqttOptions Mqtt { get; init; } = new();
+
+    public IngestOptions Ingest { get; init; } = new();
+
+    public SyncOptions Sync { get; init; } = new();
+
+    public JournalOptions Journal { get; init; } = new();
+
+    /// <summary>Threshold rules applied by the decision core. None configured: <see cref="ThresholdRule.DefaultCooling"/>
+    /// (temperature above 30 → cooling-on, below 29 → cooling-off).</summary>
+    public IReadOnlyList<ThresholdRule> Rules { get; init; } = [];
+
+    public IReadOnlyList<ThresholdRule> EffectiveRules => Rules.Count > 0 ? Rules : [ThresholdRule.DefaultCooling];
+}
+
+/// <summary>Which MQTT broker the node ingests from (section <c>Node:Mqtt</c>).</summary>
+public sealed record MqttOptions
+{
+    /// <summary><c>Embedded</c> (default): the node runs its own MQTTnet broker. <c>External</c>: it subscribes to another broker.</summary>
+    public MqttMode Mode { get; init; } = MqttMode.Embedded;
+
+    /// <summary>Embedded: address to bind (default 127.0.0.1). External: broker host.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>Embedded: port to listen on (0 = any free port). External: broker port. Default 1883.</summary>
+    public int Port { get; init; } = 1883;
+
+    /// <summary>External: client id of the node's persistent session. Default <c>mesh-node-&lt;NodeId&gt;</c>.</summary>
+    public string? ClientId { get; init; }
+
+    public string? Username { get; init; }
+
+    public string? Password { get; init; }
+}
+
+public enum MqttMode
+{
+    Embedded,
+    External,
+}
+
+/// <summary>Limits on device input (section <c>Node:Ingest</c>).</summary>
+public sealed record IngestOptions
+{
+    /// <summary>Largest telemetry payload accepted. Default 8 KiB.</summary>
+    public int MaxPayloadBytes { get; init; } = 8 * 1024;
+
+    /// <summary>How far a reading's timestamp may be ahead of the node's clock. Default 5 minutes.</summary>
+    public TimeSpan MaxFutureSkew { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Most metrics in one reading. Default 64.</summary>
+    public int MaxMetrics { get; init; } = 64;
+}
+
+/// <summary>Audit sync to the hub (section <c>Node:Sync</c>).</summary>
+public sealed record SyncOptions
+{
+    /// <summary>The hub's gRPC address, e.g. <c>http://127.0.0.1:5080</c>. Empty: no sync (the backlog waits on disk).</summary>
+    public string HubUrl { get; init; } = "";
+
+    /// <summary>Most records in one batch. Default 500.</summary>
+    public int BatchSize { get; init; } = 500;
+
+    /// <summary>Batches sent ahead of the hub's acknowledgement. Default 4.</summary>
+    public int MaxBatchesInFlight { get; init; } = 4;
+
+    /// <summary>First reconnect delay; doubles with jitter up to <see cref="MaxBackoff"/>. Default 200 ms.</summary>
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Longest reconnect delay. Default 10 s.</summary>
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>The audit journal writer (section <c>Node:Journal</c>).</summary>
+public sealed record JournalOptions
+{
+    /// <summary>Most records committed in one transaction (group commit). Default 4096.</summary>
+    public int MaxBatchRecords { get; init; } = 4096;
+
+    /// <summary>Readings a device agent remembers for redelivery (re-submits their records if the journal lacks them). Default 64.</summary>
+    public int RedeliveryWindow { get; init; } = 64;
+
+    /// <summary>Device-agent events between snapshots. Default 1000.</summary>
+    public int SnapshotEvery { get; init; } = 1000;
+}

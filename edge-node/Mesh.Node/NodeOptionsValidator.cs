@@ -1,0 +1,46 @@
+using Mesh.Protocol.Topics;
+using Microsoft.Extensions.Options;
+
+namespace Mesh.Node;
+
+/// <summary>Refuses a bad configuration at start-up, naming the key and the reason.</summary>
+public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, NodeOptions o)
+    {
+        var errors = new List<string>();
+        if (!MeshTopics.IsValidSegment(o.NodeId))
+            errors.Add("Node:NodeId is required: 1-128 characters, no '/', '+', '#' or whitespace");
+        if (!MeshTopics.IsValidSegment(o.Site) || o.Site.Contains('/'))
+            errors.Add("Node:Site is required: 1-128 characters, no '/', '+', '#' or whitespace");
+        if (string.IsNullOrWhiteSpace(o.DataDirectory))
+            errors.Add("Node:DataDirectory must not be empty");
+        if (o.Mqtt.Port is < 0 or > 65535)
+            errors.Add($"Node:Mqtt:Port {o.Mqtt.Port} is not a TCP port");
+        if (o.Mqtt.Mode == MqttMode.External && o.Mqtt.Port == 0)
+            errors.Add("Node:Mqtt:Port must name the external broker's port");
+        if (o.Ingest.MaxPayloadBytes is < 64 or > 1024 * 1024)
+            errors.Add($"Node:Ingest:MaxPayloadBytes {o.Ingest.MaxPayloadBytes} must be within 64..1048576");
+        if (o.Ingest.MaxMetrics is < 1 or > 1024)
+            errors.Add($"Node:Ingest:MaxMetrics {o.Ingest.MaxMetrics} must be within 1..1024");
+        if (o.Sync.HubUrl.Length > 0 && !Uri.TryCreate(o.Sync.HubUrl, UriKind.Absolute, out _))
+            errors.Add($"Node:Sync:HubUrl '{o.Sync.HubUrl}' is not an absolute URL");
+        if (o.Sync.BatchSize is < 1 or > 1000)
+            errors.Add($"Node:Sync:BatchSize {o.Sync.BatchSize} must be within 1..1000");
+        if (o.Sync.MaxBatchesInFlight is < 1 or > 64)
+            errors.Add($"Node:Sync:MaxBatchesInFlight {o.Sync.MaxBatchesInFlight} must be within 1..64");
+        if (o.Journal.MaxBatchRecords is < 1 or > 100_000)
+            errors.Add($"Node:Journal:MaxBatchRecords {o.Journal.MaxBatchRecords} must be within 1..100000");
+        if (o.Journal.RedeliveryWindow is < 1 or > 10_000)
+            errors.Add($"Node:Journal:RedeliveryWindow {o.Journal.RedeliveryWindow} must be within 1..10000");
+        for (var i = 0; i < o.Rules.Count; i++)
+        {
+            var problem = o.Rules[i].Validate();
+            if (problem is not null)
+                errors.Add($"Node:Rules:{i}: {problem}");
+        }
+        if (o.Rules.Select(r => r.Name).Distinct(StringComparer.Ordinal).Count() != o.Rules.Count)
+            errors.Add("Node:Rules: rule names must be unique");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
