@@ -1,18 +1,31 @@
+using Akka.Configuration;
+using Akka.Persistence.Sql;
 using Microsoft.Data.Sqlite;
 
 namespace Mesh.Node.Hosting;
 
-/// <summary>Akka.Persistence.Sql on the node's SQLite state file (<c>state.db</c>, WAL).</summary>
+/// <summary>Akka.Persistence.Sql on the node's SQLite state file (<c>state.db</c>, WAL), and the device-event serializer.</summary>
 public static class NodePersistence
 {
     public const string FileName = "state.db";
 
-    public static string Hocon(string dataDirectory)
+    /// <summary>The node's persistence settings over the plugin's defaults.</summary>
+    public static Config Config(string dataDirectory) =>
+        ConfigurationFactory.ParseString(Hocon(dataDirectory)).WithFallback(SqlPersistence.DefaultConfiguration);
+
+    private static string Hocon(string dataDirectory)
     {
         var path = Path.GetFullPath(Path.Combine(dataDirectory, FileName));
         PrepareDatabase(path);
         var connection = $"Data Source={path};Pooling=true";
         return $$"""
+            akka.actor {
+              serializers.mesh-device = "Mesh.Node.Agents.DeviceEventSerializer, Mesh.Node"
+              serialization-bindings {
+                "Mesh.Node.Agents.IDeviceEvent, Mesh.Node" = mesh-device
+                "Mesh.Node.Agents.DeviceSnapshot, Mesh.Node" = mesh-device
+              }
+            }
             akka.persistence {
               journal {
                 plugin = "akka.persistence.journal.sql"

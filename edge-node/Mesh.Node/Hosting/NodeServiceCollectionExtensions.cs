@@ -49,8 +49,7 @@ public static class NodeServiceCollectionExtensions
                     l.ClearLoggers();
                     l.AddLoggerFactory();
                 })
-                .AddHocon(NodePersistence.Hocon(o.DataDirectory), HoconAddMode.Prepend)
-                .WithCustomSerializer("mesh-device", [typeof(IDeviceEvent), typeof(DeviceSnapshot)], system => new DeviceEventSerializer(system))
+                .AddHocon(NodePersistence.Config(o.DataDirectory), HoconAddMode.Prepend)
                 .WithActors((system, registry, resolver) =>
                 {
                     var devices = system.ActorOf(DeviceManager.Props(resolver.GetService<AgentSettings>(), resolver.GetService<AuditJournal>()), "devices");

@@ -10,7 +10,7 @@ namespace Mesh.Node.Ingest;
 /// see docs/TELEMETRY.md). Strict: every refusal names the field and the reason. Unknown top-level
 /// fields are ignored so devices can add fields before nodes know them.
 /// </summary>
-public static class TelemetryParser
+public static partial class TelemetryParser
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 4, CommentHandling = JsonCommentHandling.Disallow };
 
@@ -48,8 +48,10 @@ public static class TelemetryParser
                     if (ts is not null) return TelemetryParse.Fail("field 'ts' appears twice");
                     if (reader.TokenType != JsonTokenType.String)
                         return TelemetryParse.Fail($"field 'ts' must be an ISO-8601 string, not {Describe(reader.TokenType)}");
-                    if (!DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed))
-                        return TelemetryParse.Fail($"field 'ts' is not an ISO-8601 timestamp: '{Truncate(reader.GetString())}'");
+                    var text = reader.GetString();
+                    if (text is null || !IsoTimestamp().IsMatch(text)
+                        || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+                        return TelemetryParse.Fail($"field 'ts' is not an ISO-8601 timestamp with an offset (2026-11-23T19:00:00.000Z): '{Truncate(text)}'");
                     ts = parsed;
                     break;
                 case "seq":
@@ -108,6 +110,9 @@ public static class TelemetryParser
             return (null, "field 'metrics' is empty");
         return (list, null);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})$")]
+    private static partial System.Text.RegularExpressions.Regex IsoTimestamp();
 
     private static bool IsValidMetricName(string name) =>
         name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');

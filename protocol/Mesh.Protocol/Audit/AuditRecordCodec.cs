@@ -206,6 +206,8 @@ public static class AuditRecordCodec
             {
                 Need(1, field);
                 var b = _data[Offset++];
+                if (shift == 63 && (b & 0x7F) > 1)
+                    throw new AuditFormatException($"{field}: varint overflows 64 bits", start);
                 value |= (ulong)(b & 0x7F) << shift;
                 if ((b & 0x80) == 0)
                 {

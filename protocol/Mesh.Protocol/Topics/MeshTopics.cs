@@ -30,7 +30,7 @@ public static class MeshTopics
         var parts = topic.Split('/');
         if (parts.Length != 4 || parts[0] != Root)
             return false;
-        if (!IsValidSegment(parts[1]) || !IsValidSegment(parts[2]) || parts[3].Length == 0)
+        if (!IsValidSegment(parts[1]) || !IsValidSegment(parts[2]) || !IsValidSegment(parts[3]))
             return false;
         site = new SiteId(parts[1]);
         device = new DeviceId(parts[2]);
