@@ -1,0 +1,51 @@
+using System.CommandLine;
+using System.Text.Json;
+
+namespace Mesh.Cli.Bench;
+
+/// <summary><c>mesh bench</c>: the project's own benchmarks.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var json = new Option<bool>("--json") { Description = "Print one JSON object with the figures (progress goes to stderr)" };
+        var devices = new Option<int>("--devices") { Description = "Publishing devices, one MQTT connection each", DefaultValueFactory = _ => 200 };
+        var readings = new Option<int>("--readings") { Description = "Readings per device in the max-rate runs", DefaultValueFactory = _ => 200 };
+        var latencyRate = new Option<double>("--latency-rate") { Description = "Readings per second of the latency run", DefaultValueFactory = _ => 5000 };
+        var latencySeconds = new Option<double>("--latency-seconds") { Description = "Seconds of the latency run", DefaultValueFactory = _ => 10 };
+        var ingest = new Command("ingest", "End-to-end ingest: MQTT QoS 1 publish → durable audit record → PUBACK, against a broker-only baseline")
+        {
+            json, devices, readings, latencyRate, latencySeconds,
+        };
+        ingest.SetAction(async (r, ct) =>
+        {
+            var options = new IngestBenchOptions
+            {
+                Devices = r.GetValue(devices),
+                Readings = r.GetValue(readings),
+                LatencyRate = r.GetValue(latencyRate),
+                LatencySeconds = r.GetValue(latencySeconds),
+            };
+            if (options.Devices is < 1 or > 10_000 || options.Readings < 1 || options.LatencyRate <= 0 || options.LatencySeconds <= 0)
+            {
+                Console.Error.WriteLine("mesh bench ingest: --devices must be 1..10000; --readings, --latency-rate and --latency-seconds positive");
+                return ExitCodes.Usage;
+            }
+            var asJson = r.GetValue(json);
+            Action<string> say = asJson ? Console.Error.WriteLine : Console.WriteLine;
+            var result = await new IngestBench(options, say).RunAsync(ct).ConfigureAwait(false);
+            if (asJson)
+                Console.WriteLine(JsonSerializer.Serialize(result, BenchJson.Default.IngestBenchResult));
+            else
+                Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions(BenchJson.Default.Options) { WriteIndented = true, TypeInfoResolver = BenchJson.Default }));
+            return result.AllAcknowledged ? ExitCodes.Ok : ExitCodes.Failure;
+        });
+
+        var port = new Option<int>("--port") { Description = "Port to listen on", Required = true };
+        var broker = new Command("broker", "Run the broker-only baseline (used by 'bench ingest')") { port };
+        broker.Hidden = true;
+        broker.SetAction((r, ct) => BrokerOnly.RunAsync(r.GetValue(port), ct));
+
+        return new Command("bench", "Measure Mesh on this machine") { ingest, broker };
+    }
+}

@@ -1,0 +1,87 @@
+using Mesh.Node;
+using Mesh.Node.Audit;
+using Mesh.Node.Hosting;
+using Mesh.Node.Sync;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Cli.Demo;
+
+/// <summary>A node started in this process, with its embedded broker on a loopback port.</summary>
+public sealed class LocalNode : IAsyncDisposable
+{
+    private LocalNode(IHost host, string nodeId, string site, string dataDirectory)
+    {
+        Host = host;
+        NodeId = nodeId;
+        Site = site;
+        DataDirectory = dataDirectory;
+    }
+
+    public IHost Host { get; }
+
+    public string NodeId { get; }
+
+    public string Site { get; }
+
+    public string DataDirectory { get; }
+
+    /// <summary>The embedded broker's port (0 when the node uses an external broker).</summary>
+    public int MqttPort => Host.MqttPort() ?? 0;
+
+    public NodeStats Stats => Host.Services.GetRequiredService<NodeStats>();
+
+    public AuditJournal Journal => Host.Services.GetRequiredService<AuditJournal>();
+
+    public AuditSyncService Sync => Host.Services.GetRequiredService<AuditSyncService>();
+
+    public string JournalPath => Journal.Path;
+
+    /// <param name="hubUrl">Null or empty: no sync.</param>
+    /// <param name="extraArgs">More configuration keys, e.g. <c>--Node:Mqtt:Mode=External</c>.</param>
+    public static async Task<LocalNode> StartAsync(string nodeId, string site, string dataDirectory, string? hubUrl,
+        int mqttPort = 0, LogLevel logLevel = LogLevel.Warning, params string[] extraArgs)
+    {
+        string[] args =
+        [
+            $"--Node:NodeId={nodeId}",
+            $"--Node:Site={site}",
+            $"--Node:DataDirectory={dataDirectory}",
+            $"--Node:Mqtt:Port={mqttPort}",
+            $"--Node:Sync:HubUrl={hubUrl ?? ""}",
+            $"--Logging:LogLevel:Default={logLevel}",
+            .. extraArgs,
+        ];
+        var host = NodeHost.Build(args, builder =>
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+            builder.Logging.SetMinimumLevel(logLevel);
+        });
+        await host.StartAsync().ConfigureAwait(false);
+        return new LocalNode(host, nodeId, site, dataDirectory);
+    }
+
+    /// <summary>Waits until the hub has acknowledged everything in the journal; false at the deadline.</summary>
+    public async Task<bool> WaitForSyncAsync(TimeSpan timeout, CancellationToken ct = default)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Sync.Acked == Journal.Head)
+                return true;
+            await Task.Delay(50, ct).ConfigureAwait(false);
+        }
+        return Sync.Acked == Journal.Head;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.StopAsync().ConfigureAwait(false);
+        if (Host is IAsyncDisposable async)
+            await async.DisposeAsync().ConfigureAwait(false);
+        else
+            Host.Dispose();
+    }
+}
