@@ -1,0 +1,98 @@
+using System.Net;
+using Mesh.Hub.Api;
+using Mesh.Hub.Hosting;
+using Mesh.Hub.Storage;
+using Mesh.Hub.Sync;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Mesh.Hub;
+
+/// <summary>
+/// Builds the hub: Kestrel on one loopback port serving gRPC (<c>AuditSync</c>) and the JSON API over HTTP/2
+/// cleartext (prior knowledge), plus, when <see cref="HubOptions.ApiUrl"/> is set, the JSON API over HTTP/1.1
+/// on a second port. <c>mesh-hub</c>, <c>mesh demo</c> and the tests all start it here.
+/// </summary>
+public static class HubApp
+{
+    /// <summary>Lowest-priority configuration: appsettings, environment and arguments all override it.</summary>
+    private static readonly Dictionary<string, string?> Defaults = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft"] = "Warning",
+        ["Logging:LogLevel:Grpc"] = "Warning",
+    };
+
+    /// <summary>Builds the hub from normal configuration arguments, e.g.
+    /// <c>--Hub:Url=http://127.0.0.1:0 --Hub:DataPath=/tmp/hub.db</c>. Opens the database and validates
+    /// <see cref="HubOptions"/> before returning; either failing throws.</summary>
+    /// <exception cref="OptionsValidationException">A <c>Hub:*</c> setting is invalid; the message names the key.</exception>
+    /// <exception cref="HubStorageException">The database cannot be opened or created.</exception>
+    public static WebApplication Build(string[] args) => Build(args, configure: null);
+
+    /// <param name="configure">Runs last before the app is built: add logging providers, replace services.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(HubApp).Assembly.GetName().Name,
+        });
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+
+        builder.Services.AddOptions<HubOptions>().Bind(builder.Configuration.GetSection(HubOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<HubOptions>, HubOptionsValidator>();
+        builder.Services.AddSingleton<HubEndpoints>();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ApplicationServices.GetRequiredService<HubEndpoints>().Configure(kestrel));
+        builder.Services.AddGrpc();
+        builder.Services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>()
+            .Configure<IOptions<HubOptions>>((grpc, hub) => grpc.MaxReceiveMessageSize = hub.Value.MaxReceiveMessageBytes);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<HubStore>();
+        builder.Services.AddSingleton<NodeLeases>();
+        builder.Services.AddSingleton<AuditIngest>();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        try
+        {
+            _ = app.Services.GetRequiredService<IOptions<HubOptions>>().Value;
+            _ = app.Services.GetRequiredService<HubStore>();
+        }
+        catch
+        {
+            ((IDisposable)app).Dispose();
+            throw;
+        }
+        app.MapGrpcService<AuditSyncService>();
+        app.MapNodeApi();
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HubApp));
+        app.Lifetime.ApplicationStarted.Register(() => HubLog.Listening(logger, GetBoundAddress(app).ToString(), GetApiAddress(app)?.ToString() ?? "(none)"));
+        return app;
+    }
+
+    /// <summary>The address gRPC and the HTTP/2 JSON API actually listen on, e.g. <c>http://127.0.0.1:53211/</c>
+    /// when port 0 was configured. Valid after <c>StartAsync</c>.</summary>
+    /// <exception cref="InvalidOperationException">The hub has not started.</exception>
+    public static Uri GetBoundAddress(WebApplication app) => app.Services.GetRequiredService<HubEndpoints>().Main;
+
+    /// <summary>The address of the HTTP/1.1 JSON API after <c>StartAsync</c>; null when <c>Hub:ApiUrl</c> is not set.</summary>
+    public static Uri? GetApiAddress(WebApplication app) => app.Services.GetRequiredService<HubEndpoints>().Api;
+
+    /// <summary>An <see cref="HttpClient"/> for the JSON API on the main address: HTTP/2 prior knowledge, as
+    /// that port speaks nothing else. The caller owns (disposes) it.</summary>
+    public static HttpClient CreateHttpClient(Uri address) => new()
+    {
+        BaseAddress = address,
+        DefaultRequestVersion = HttpVersion.Version20,
+        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+    };
+}

@@ -1,0 +1,30 @@
+namespace Mesh.Hub;
+
+/// <summary>Settings of the hub, bound from the configuration section <c>Hub</c>.</summary>
+public sealed record HubOptions
+{
+    public const string SectionName = "Hub";
+
+    /// <summary>
+    /// Where the hub listens: gRPC and the JSON API over HTTP/2 cleartext (prior knowledge, h2c). Must be
+    /// <c>http://</c> on a loopback address (127.0.0.1, [::1] or localhost); port 0 lets the OS pick one.
+    /// Default <c>http://127.0.0.1:5080</c>. Kestrel cannot offer HTTP/1.1 and HTTP/2 on one cleartext port
+    /// (without TLS there is no ALPN, and it downgrades such an endpoint to HTTP/1.1), so HTTP/1.1 clients
+    /// (browsers, plain curl) use <see cref="ApiUrl"/>.
+    /// </summary>
+    public string Url { get; init; } = "http://127.0.0.1:5080";
+
+    /// <summary>Optional second endpoint serving the JSON API and <c>/healthz</c> over HTTP/1.1, for browsers
+    /// and clients without HTTP/2 prior knowledge; same rules as <see cref="Url"/>. Default: none.</summary>
+    public string? ApiUrl { get; init; }
+
+    /// <summary>The SQLite file holding nodes and audit records; created with its folder when missing.
+    /// Relative paths are resolved against the current directory. Default <c>data/hub.db</c>.</summary>
+    public string DataPath { get; init; } = "data/hub.db";
+
+    /// <summary>Most records accepted in one <c>AuditBatch</c>; a bigger batch is refused whole. Default 1000.</summary>
+    public int MaxBatchRecords { get; init; } = 1000;
+
+    /// <summary>Largest gRPC message accepted, in bytes. Default 16 MiB.</summary>
+    public int MaxReceiveMessageBytes { get; init; } = 16 * 1024 * 1024;
+}

@@ -1,0 +1,15 @@
+using Mesh.Protocol.Audit;
+
+namespace Mesh.Hub.Storage;
+
+/// <summary>A node as the hub knows it: its durably stored chain head and what it last reported.</summary>
+/// <param name="LastSeq">Highest contiguous sequence stored (0 = none).</param>
+/// <param name="LastHash">Hash of the record at <paramref name="LastSeq"/>; empty when none.</param>
+/// <param name="HeadSeq">The node's newest sequence as it last reported it.</param>
+public sealed record StoredNode(string NodeId, string Site, long LastSeq, byte[] LastHash, long HeadSeq, DateTime LastSeenUtc)
+{
+    /// <summary>The head new records must chain from.</summary>
+    public ChainHead Head => LastSeq == 0 ? ChainHead.Genesis : new ChainHead(LastSeq, LastHash);
+
+    public long Lag => Math.Max(0, HeadSeq - LastSeq);
+}

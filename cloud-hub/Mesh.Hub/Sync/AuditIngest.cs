@@ -1,0 +1,99 @@
+using Mesh.Hub.Storage;
+using Mesh.Protocol.Grpc;
+using Microsoft.Extensions.Options;
+
+namespace Mesh.Hub.Sync;
+
+/// <summary>
+/// Applies hellos and batches of one node to the store. Callers hold the node's <see cref="NodeLease"/>,
+/// so the head a batch was verified against is still the stored head when it commits.
+/// </summary>
+public sealed class AuditIngest(HubStore store, IOptions<HubOptions> options, TimeProvider time, ILogger<AuditIngest> logger)
+{
+    private const int MaxIdLength = 128;
+
+    /// <summary>Checks what a hello must carry before the node's lease is taken.</summary>
+    public static SyncRefusal? ValidateHello(SyncHello hello)
+    {
+        var problem = CheckId("node_id", hello.NodeId) ?? CheckId("site", hello.Site);
+        return problem is null ? null : SyncRefusal.OfStream(hello.NodeId, SyncProblem.InvalidHello, problem);
+    }
+
+    /// <summary>Registers the node (or refreshes it) and returns the head to acknowledge.</summary>
+    public IngestResult Hello(SyncHello hello)
+    {
+        var known = store.FindNode(hello.NodeId);
+        if (known is not null && known.Site != hello.Site)
+            return IngestResult.Refused(SyncRefusal.OfStream(hello.NodeId, SyncProblem.WrongSite,
+                $"the hub knows this node at site '{known.Site}', but the hello says '{hello.Site}'"));
+        var node = Store(hello.NodeId, () => store.Touch(hello.NodeId, hello.Site, ToLong(hello.HeadSeq), Now));
+        if (node.Node is { } stored)
+        {
+            HubLog.NodeConnected(logger, stored.NodeId, stored.Site, stored.LastSeq, stored.HeadSeq);
+            if (ToLong(hello.LastAckedSeq) > stored.LastSeq)
+                HubLog.NodeAheadOfHub(logger, stored.NodeId, hello.LastAckedSeq, stored.LastSeq);
+        }
+        return node;
+    }
+
+    /// <summary>Verifies the whole batch, then stores its new records and the new head in one transaction.
+    /// A refused batch stores nothing.</summary>
+    public IngestResult Apply(string nodeId, string site, AuditBatch batch)
+    {
+        var node = store.FindNode(nodeId) ?? throw new InvalidOperationException($"node {nodeId} has not said hello");
+        var max = options.Value.MaxBatchRecords;
+        if (batch.Records.Count > max)
+            return Refuse(nodeId, SyncRefusal.AtRecord(nodeId, SyncProblem.BatchTooLarge, node.LastSeq + 1,
+                $"the batch holds {batch.Records.Count} records; the limit is {max} (Hub:MaxBatchRecords): send smaller batches"));
+
+        var verdict = BatchVerifier.Verify(nodeId, site, node.Head, batch.Records,
+            (from, to) => store.ReadHashes(nodeId, from, to));
+        if (verdict.Refusal is { } refusal)
+            return Refuse(nodeId, refusal);
+        if (verdict.Resent > 0)
+            HubLog.ResendSkipped(logger, nodeId, verdict.Resent);
+
+        var headSeq = ToLong(batch.HeadSeq);
+        if (verdict.NewRecords.Count == 0)
+            return Store(nodeId, () => store.Touch(nodeId, site, headSeq, Now));
+        var result = Store(nodeId, () => store.Append(nodeId, site, node.Head, verdict.NewRecords, headSeq, Now));
+        if (result.Node is not null)
+            HubLog.BatchStored(logger, nodeId, verdict.NewRecords.Count, verdict.NewRecords[0].Record.Sequence, verdict.Head.Sequence);
+        return result;
+    }
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    private IngestResult Refuse(string nodeId, SyncRefusal refusal)
+    {
+        HubLog.SyncRefused(logger, nodeId, refusal.Problem, refusal.FirstBadSequence, refusal.Message);
+        return IngestResult.Refused(refusal);
+    }
+
+    private IngestResult Store(string nodeId, Func<StoredNode> write)
+    {
+        try
+        {
+            return IngestResult.Accepted(write());
+        }
+        catch (HubStorageException ex)
+        {
+            HubLog.StorageFailed(logger, nodeId, ex);
+            return IngestResult.Refused(SyncRefusal.OfStream(nodeId, SyncProblem.StorageUnavailable,
+                "the hub could not store the batch; nothing of it was stored, retry later"));
+        }
+    }
+
+    private static long ToLong(ulong value) => (long)Math.Min(value, long.MaxValue);
+
+    private static string? CheckId(string field, string value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            return $"{field} is empty";
+        if (value.Length > MaxIdLength)
+            return $"{field} is {value.Length} characters; the limit is {MaxIdLength}";
+        if (value.Any(char.IsControl) || value.Trim() != value)
+            return $"{field} '{value}' has control characters or surrounding spaces";
+        return null;
+    }
+}

@@ -1,0 +1,83 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Mesh.Hub.Storage;
+using Mesh.Protocol.Grpc;
+
+namespace Mesh.Hub.Sync;
+
+/// <summary>
+/// The gRPC edge of audit sync. A stream is: hello → ack of the stored head; then per batch, verify the
+/// whole batch, commit it, and only then ack. Any refusal ends the stream with an <see cref="RpcException"/>
+/// (see <see cref="SyncRefusal"/>); the node reconnects, says hello and resends from the ack.
+/// </summary>
+public sealed class AuditSyncService(AuditIngest ingest, NodeLeases leases, ILogger<AuditSyncService> logger) : AuditSync.AuditSyncBase
+{
+    public override async Task Sync(IAsyncStreamReader<NodeMessage> requestStream, IServerStreamWriter<HubMessage> responseStream, ServerCallContext context)
+    {
+        var callCancelled = context.CancellationToken;
+        if (!await requestStream.MoveNext(callCancelled).ConfigureAwait(false))
+            return;
+        var first = requestStream.Current;
+        if (first.BodyCase != NodeMessage.BodyOneofCase.Hello)
+            throw Refuse("", SyncRefusal.OfStream("", SyncProblem.HelloRequired, $"the first message of a stream must be a hello, got {first.BodyCase}"));
+        var hello = first.Hello;
+        if (AuditIngest.ValidateHello(hello) is { } invalid)
+            throw Refuse(hello.NodeId, invalid);
+
+        using var lease = await AcquireAsync(hello.NodeId, callCancelled).ConfigureAwait(false);
+        using var streamCancelled = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, lease.Superseded);
+        try
+        {
+            var greeted = ingest.Hello(hello);
+            await responseStream.WriteAsync(Ack(Accepted(hello.NodeId, greeted)), streamCancelled.Token).ConfigureAwait(false);
+            while (await requestStream.MoveNext(streamCancelled.Token).ConfigureAwait(false))
+            {
+                var message = requestStream.Current;
+                if (message.BodyCase != NodeMessage.BodyOneofCase.Batch)
+                    throw Refuse(hello.NodeId, SyncRefusal.OfStream(hello.NodeId, SyncProblem.DuplicateHello,
+                        $"got {message.BodyCase} after the stream's hello; only batches may follow it"));
+                var applied = ingest.Apply(hello.NodeId, hello.Site, message.Batch);
+                await responseStream.WriteAsync(Ack(Accepted(hello.NodeId, applied)), streamCancelled.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (lease.Superseded.IsCancellationRequested && !callCancelled.IsCancellationRequested)
+        {
+            HubLog.StreamSuperseded(logger, hello.NodeId);
+            throw SyncRefusal.OfStream(hello.NodeId, SyncProblem.Superseded,
+                "a newer sync stream from this node took over; this one ends").ToRpcException();
+        }
+    }
+
+    private async Task<NodeLease> AcquireAsync(string nodeId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await leases.AcquireAsync(nodeId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            HubLog.StreamSuperseded(logger, nodeId);
+            throw SyncRefusal.OfStream(nodeId, SyncProblem.Superseded,
+                "a newer sync stream from this node arrived while this one waited").ToRpcException();
+        }
+    }
+
+    private StoredNode Accepted(string nodeId, IngestResult result) =>
+        result.Node ?? throw Refuse(nodeId, result.Refusal!);
+
+    private RpcException Refuse(string nodeId, SyncRefusal refusal)
+    {
+        if (refusal.Problem is SyncProblem.HelloRequired or SyncProblem.DuplicateHello or SyncProblem.InvalidHello)
+            HubLog.SyncRefused(logger, nodeId, refusal.Problem, refusal.FirstBadSequence, refusal.Message);
+        return refusal.ToRpcException();
+    }
+
+    private static HubMessage Ack(StoredNode node) => new()
+    {
+        Ack = new SyncAck
+        {
+            AckedSeq = (ulong)node.LastSeq,
+            AckedHash = node.LastSeq == 0 ? ByteString.Empty : ByteString.CopyFrom(node.LastHash),
+        },
+    };
+}

@@ -1,0 +1,104 @@
+using Mesh.Hub.Storage;
+using Mesh.Protocol;
+using Mesh.Protocol.Audit;
+using Mesh.Protocol.Grpc;
+
+namespace Mesh.Hub.Sync;
+
+/// <summary>
+/// Verifies a whole batch before anything of it is stored. Records at or below the stored head are
+/// resends: identical ones are skipped (sync is at-least-once), a different one is a fork. The rest must
+/// chain from the stored head. The first bad record, in batch order, decides the refusal.
+/// </summary>
+public static class BatchVerifier
+{
+    /// <param name="storedHashes">Reads the stored hashes of sequences in [from, to]; called at most once.</param>
+    public static BatchVerdict Verify(
+        string nodeId,
+        string site,
+        ChainHead stored,
+        IReadOnlyList<AuditRecordEnvelope> envelopes,
+        Func<long, long, IReadOnlyDictionary<long, byte[]>> storedHashes)
+    {
+        var (decoded, malformed) = Decode(nodeId, stored, envelopes);
+        var resends = decoded.Where(d => d.Record.Sequence <= stored.Sequence).Select(d => d.Record.Sequence).ToList();
+        var hashes = resends.Count == 0 ? new Dictionary<long, byte[]>() : storedHashes(resends.Min(), resends.Max());
+
+        var head = stored;
+        var fresh = new List<RecordToStore>();
+        var resent = 0;
+        long previous = 0;
+        foreach (var (decodedRecord, canonical, envelopeHash) in decoded)
+        {
+            var record = decodedRecord with { Hash = envelopeHash };
+            var refusal = CheckEnvelope(nodeId, site, record, canonical, previous);
+            if (refusal is not null)
+                return BatchVerdict.Refused(refusal, stored);
+            previous = record.Sequence;
+
+            if (record.Sequence <= stored.Sequence)
+            {
+                if (!hashes.TryGetValue(record.Sequence, out var storedHash))
+                    throw new HubStorageException($"node {nodeId}: sequence {record.Sequence} is below the stored head {stored.Sequence} but not stored");
+                if (!storedHash.AsSpan().SequenceEqual(envelopeHash))
+                    return BatchVerdict.Refused(SyncRefusal.AtRecord(nodeId, SyncProblem.Fork, record.Sequence,
+                        $"the hub already holds a different record at sequence {record.Sequence} (stored hash {ChainVerifier.Hex(storedHash)}, "
+                        + $"received {ChainVerifier.Hex(envelopeHash)}): the node's journal is not the history it sent before"), stored);
+                resent++;
+                continue;
+            }
+
+            var step = ChainVerifier.Step(head, record, nodeId);
+            if (!step.Ok)
+                return BatchVerdict.Refused(SyncRefusal.FromChain(nodeId, step), stored);
+            head = step.Head;
+            fresh.Add(new RecordToStore(record, canonical));
+        }
+        return malformed is not null
+            ? BatchVerdict.Refused(malformed, stored)
+            : new BatchVerdict(null, fresh, head, resent);
+    }
+
+    /// <summary>Checks what needs no chain: the envelope hash, the owner, and order within the batch.</summary>
+    private static SyncRefusal? CheckEnvelope(string nodeId, string site, AuditRecord record, byte[] canonical, long previous)
+    {
+        var computed = AuditRecordCodec.ComputeHash(canonical);
+        if (!computed.AsSpan().SequenceEqual(record.Hash.Span))
+            return SyncRefusal.AtRecord(nodeId, SyncProblem.HashMismatch, record.Sequence,
+                $"envelope hash {ChainVerifier.Hex(record.Hash.Span)} but the canonical bytes hash to {ChainVerifier.Hex(computed)}: "
+                + "the record was altered after it was sealed, or the envelope carries the wrong hash");
+        if (record.NodeId != nodeId)
+            return SyncRefusal.AtRecord(nodeId, SyncProblem.WrongNode, record.Sequence,
+                $"record belongs to node '{record.NodeId}', but this stream said hello as '{nodeId}'; a node may only write its own audit stream");
+        if (record.Site != site)
+            return SyncRefusal.AtRecord(nodeId, SyncProblem.WrongSite, record.Sequence,
+                $"record names site '{record.Site}', but this stream said hello for site '{site}'");
+        if (previous != 0 && record.Sequence <= previous)
+            return SyncRefusal.AtRecord(nodeId, SyncProblem.OutOfOrder, record.Sequence,
+                $"sequence {record.Sequence} follows {previous} in the same batch; records must be sent in increasing order");
+        return null;
+    }
+
+    /// <summary>Decodes envelopes up to the first one that does not decode; that one's refusal is kept for
+    /// when everything before it verifies. Its sequence is unknown, so it is inferred from its position.</summary>
+    private static (List<(AuditRecord Record, byte[] Canonical, byte[] Hash)> Decoded, SyncRefusal? Malformed) Decode(
+        string nodeId, ChainHead stored, IReadOnlyList<AuditRecordEnvelope> envelopes)
+    {
+        var decoded = new List<(AuditRecord, byte[], byte[])>(envelopes.Count);
+        for (var i = 0; i < envelopes.Count; i++)
+        {
+            var canonical = envelopes[i].Canonical.ToByteArray();
+            try
+            {
+                decoded.Add((AuditRecordCodec.Decode(canonical), canonical, envelopes[i].Hash.ToByteArray()));
+            }
+            catch (AuditFormatException ex)
+            {
+                var inferred = (i == 0 ? stored.Sequence : decoded[^1].Item1.Sequence) + 1;
+                return (decoded, SyncRefusal.AtRecord(nodeId, SyncProblem.Malformed, inferred,
+                    $"record {i + 1} of {envelopes.Count} in the batch (sequence inferred from its position) does not decode: {ex.Message}"));
+            }
+        }
+        return (decoded, null);
+    }
+}

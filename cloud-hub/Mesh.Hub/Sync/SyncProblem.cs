@@ -1,0 +1,34 @@
+namespace Mesh.Hub.Sync;
+
+/// <summary>Why the hub refused (or ended) a sync stream. The names are sent in the <c>mesh-problem</c>
+/// trailer and are part of the contract: never rename. The first six mirror <c>ChainProblem</c>.</summary>
+public enum SyncProblem
+{
+    Gap,
+    OutOfOrder,
+    Fork,
+    HashMismatch,
+    WrongNode,
+    Malformed,
+
+    /// <summary>A record names another site than the stream's hello, or the hello another site than the node's.</summary>
+    WrongSite,
+
+    /// <summary>A batch holds more records than <c>Hub:MaxBatchRecords</c>.</summary>
+    BatchTooLarge,
+
+    /// <summary>The first message of a stream was not a hello.</summary>
+    HelloRequired,
+
+    /// <summary>A second hello on one stream.</summary>
+    DuplicateHello,
+
+    /// <summary>The hello lacks a node id or site, or they are unusable.</summary>
+    InvalidHello,
+
+    /// <summary>A newer stream for the same node took over; this one ends.</summary>
+    Superseded,
+
+    /// <summary>The hub could not write; nothing of the batch was stored, retry later.</summary>
+    StorageUnavailable,
+}

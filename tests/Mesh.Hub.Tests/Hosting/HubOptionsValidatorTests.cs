@@ -1,0 +1,45 @@
+using System.Net;
+
+namespace Mesh.Hub.Tests.Hosting;
+
+public sealed class HubOptionsValidatorTests
+{
+    [Theory]
+    [InlineData("http://127.0.0.1:5080", "127.0.0.1", 5080)]
+    [InlineData("http://localhost:0", "127.0.0.1", 0)]
+    [InlineData("http://[::1]:7000", "::1", 7000)]
+    public void TryParseListenUrl_Loopback_Accepted(string url, string address, int port)
+    {
+        HubOptionsValidator.TryParseListenUrl(url, out var endpoint, out var problem).ShouldBeTrue(problem);
+
+        endpoint.ShouldBe(new IPEndPoint(IPAddress.Parse(address), port));
+    }
+
+    [Theory]
+    [InlineData("http://0.0.0.0:5080", "loopback")]
+    [InlineData("http://hub.example.com:5080", "loopback")]
+    [InlineData("https://127.0.0.1:5080", "scheme")]
+    [InlineData("http://127.0.0.1:5080/hub", "path")]
+    [InlineData("127.0.0.1:5080", "absolute")]
+    public void TryParseListenUrl_NotAPlainLoopbackUrl_RefusedWithReason(string url, string reason)
+    {
+        HubOptionsValidator.TryParseListenUrl(url, out _, out var problem).ShouldBeFalse();
+
+        problem.ShouldContain(reason);
+    }
+
+    [Fact]
+    public void Validate_Defaults_Succeed()
+    {
+        new HubOptionsValidator().Validate(null, new HubOptions()).Succeeded.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Validate_ApiUrlSameAsUrl_Fails()
+    {
+        var result = new HubOptionsValidator().Validate(null, new HubOptions { ApiUrl = "http://127.0.0.1:5080" });
+
+        result.Failed.ShouldBeTrue();
+        result.FailureMessage.ShouldContain("Hub:ApiUrl");
+    }
+}

@@ -1,0 +1,60 @@
+using Google.Protobuf;
+using Mesh.Protocol.Audit;
+using Mesh.Protocol.Grpc;
+using Mesh.Protocol.Time;
+
+namespace Mesh.Hub.Tests.Support;
+
+/// <summary>A node's correctly chained journal, grown on demand; <c>this[seq]</c> is the record at seq.</summary>
+internal sealed class TestChain(string node = TestChain.Node, string site = TestChain.Site)
+{
+    public const string Node = "edge-1";
+    public const string Site = "site-a";
+    private const long BaseWall = 1_795_460_400_000;
+
+    private readonly List<AuditRecord> _records = [];
+
+    public string NodeId => node;
+
+    public string SiteId => site;
+
+    public long Head => _records.Count;
+
+    public AuditRecord this[long sequence] => _records[(int)sequence - 1];
+
+    /// <summary>Appends <paramref name="count"/> records and returns them.</summary>
+    public IReadOnlyList<AuditRecord> Next(int count)
+    {
+        var added = new List<AuditRecord>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var previous = _records.Count == 0 ? AuditRecordCodec.GenesisHash : _records[^1].Hash;
+            var record = Make(_records.Count + 1, previous, node, site);
+            _records.Add(record);
+            added.Add(record);
+        }
+        return added;
+    }
+
+    /// <summary>Records <paramref name="from"/>..<paramref name="to"/> inclusive.</summary>
+    public IReadOnlyList<AuditRecord> Range(long from, long to) => [.. _records.Skip((int)from - 1).Take((int)(to - from + 1))];
+
+    public static AuditRecord Make(long sequence, ReadOnlyMemory<byte> previousHash, string node = Node, string site = Site) => new AuditRecord
+    {
+        Sequence = sequence,
+        Kind = AuditKind.Observation,
+        Hlc = new HlcTimestamp(BaseWall + sequence, 0, node),
+        NodeId = node,
+        Site = site,
+        Device = "dev",
+        MessageKey = $"dev#{sequence}",
+        PreviousHash = previousHash,
+        Body = "{}",
+    }.Seal();
+
+    public static AuditRecordEnvelope Envelope(AuditRecord record) => new()
+    {
+        Canonical = ByteString.CopyFrom(AuditRecordCodec.Encode(record)),
+        Hash = ByteString.CopyFrom(record.Hash.Span),
+    };
+}
