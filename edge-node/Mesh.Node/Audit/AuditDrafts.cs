@@ -77,10 +77,13 @@ public static class AuditDrafts
             w.WriteString("payloadBase64", Convert.ToBase64String(head));
     });
 
+    /// <summary>Readable bodies: quotes and non-ASCII stay as they are (the bodies are data, never embedded in HTML).</summary>
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static string Json(Action<Utf8JsonWriter> body)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
         {
             w.WriteStartObject();
             body(w);

@@ -32,6 +32,9 @@ public sealed class ExternalBrokerSubscriber : BackgroundService, IMqttPublisher
         _client.ApplicationMessageReceivedAsync += OnMessage;
     }
 
+    /// <summary>True once connected and subscribed to the telemetry topics.</summary>
+    public bool IsSubscribed { get; private set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _pipeline.Publisher = this;
@@ -40,6 +43,7 @@ public sealed class ExternalBrokerSubscriber : BackgroundService, IMqttPublisher
         {
             if (!_client.IsConnected)
             {
+                IsSubscribed = false;
                 try
                 {
                     await ConnectAsync(stoppingToken).ConfigureAwait(false);
@@ -73,6 +77,7 @@ public sealed class ExternalBrokerSubscriber : BackgroundService, IMqttPublisher
             .WithTopicFilter(f => f.WithTopic(MeshTopics.TelemetryFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
             .Build();
         await _client.SubscribeAsync(subscribe, ct).ConfigureAwait(false);
+        IsSubscribed = true;
         IngestLog.ExternalConnected(_logger, _options.Host, _options.Port, _clientId);
     }
 

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Mesh.EndToEnd.Tests.Support;
+
+/// <summary>
+/// A real Mosquitto broker on a free loopback port, configured deliberately: its defaults silently drop
+/// acknowledged QoS 1 messages under load (bounded queues), so queues and in-flight windows are unlimited.
+/// </summary>
+public sealed class MosquittoBroker : IDisposable
+{
+    private readonly Process _process;
+    private readonly string _dir;
+    private readonly StringBuilder _output = new();
+
+    private MosquittoBroker(Process process, string dir, int port)
+    {
+        _process = process;
+        _dir = dir;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public static async Task<MosquittoBroker> StartAsync()
+    {
+        var exe = new[] { "/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("mosquitto is not installed: run 'apt-get install mosquitto' (.ci/run does)");
+        var port = NodeProcess.FreePort();
+        var dir = Path.Combine(Path.GetTempPath(), "mesh-mosquitto-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        var conf = Path.Combine(dir, "mosquitto.conf");
+        await File.WriteAllTextAsync(conf, $"""
+            listener {port} 127.0.0.1
+            allow_anonymous true
+            persistence false
+            max_queued_messages 0
+            max_inflight_messages 0
+            set_tcp_nodelay true
+            log_dest stderr
+            log_type error
+            log_type warning
+            """);
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(conf);
+        var broker = new MosquittoBroker(Process.Start(psi)!, dir, port);
+        broker._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (broker._output) broker._output.AppendLine(e.Data); };
+        broker._process.OutputDataReceived += (_, _) => { };
+        broker._process.BeginErrorReadLine();
+        broker._process.BeginOutputReadLine();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            if (broker._process.HasExited)
+                throw new InvalidOperationException($"mosquitto exited with {broker._process.ExitCode}: {broker._output}");
+            try
+            {
+                using var c = new TcpClient();
+                await c.ConnectAsync("127.0.0.1", port);
+                return broker;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit(10_000);
+        }
+        _process.Dispose();
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+}
