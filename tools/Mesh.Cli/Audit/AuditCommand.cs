@@ -1,0 +1,39 @@
+using System.CommandLine;
+
+namespace Mesh.Cli.Audit;
+
+/// <summary><c>mesh audit</c>: work with audit trails. <c>mesh audit verify</c> checks hash chains.</summary>
+public static class AuditCommand
+{
+    public static Command Create()
+    {
+        var hub = new Option<string?>("--hub") { Description = "verify the chains a hub serves, e.g. http://127.0.0.1:5080" };
+        var journal = new Option<FileInfo?>("--journal") { Description = "verify a node's journal file (its audit.db), opened read-only" };
+        var node = new Option<string?>("--node") { Description = "the node whose chain to verify (default: every node the hub lists; for --journal: the journal's own node)" };
+
+        var verify = new Command("verify", "Verify audit hash chains record by record from genesis; exit 0 only if every chain verifies.")
+        {
+            hub, journal, node,
+        };
+        verify.Validators.Add(result =>
+        {
+            var hasHub = result.GetResult(hub) is not null;
+            var hasJournal = result.GetResult(journal) is not null;
+            if (hasHub == hasJournal)
+                result.AddError("give either --hub <url> or --journal <path to audit.db> (exactly one)");
+            if (result.GetValue(hub) is { } url && HubAddress(url) is null)
+                result.AddError($"--hub '{url}' must be an absolute http:// or https:// address, e.g. http://127.0.0.1:5080");
+        });
+        verify.SetAction((parse, ct) => AuditVerifyConsole.RunAsync(HubAddress(parse.GetValue(hub)), parse.GetValue(journal), parse.GetValue(node), ct));
+
+        return new Command("audit", "Work with audit trails.") { verify };
+    }
+
+    /// <summary>The hub's base address with a trailing slash (so relative API paths keep any path prefix); null if unusable.</summary>
+    private static Uri? HubAddress(string? url)
+    {
+        if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            return null;
+        return uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
+    }
+}

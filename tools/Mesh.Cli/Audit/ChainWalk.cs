@@ -1,0 +1,74 @@
+using Mesh.Protocol;
+using Mesh.Protocol.Audit;
+
+namespace Mesh.Cli.Audit;
+
+/// <summary>
+/// Verifies a chain one stored record at a time, from genesis: decode the canonical bytes, attach the
+/// stored hash, and let <see cref="ChainVerifier.Step"/> judge it. Stops at the first bad record.
+/// </summary>
+internal sealed class ChainWalk(string? nodeId, IProgress<ChainCheckProgress>? progress)
+{
+    private ChainVerdict? _failure;
+
+    /// <summary>The chain's owner; taken from the first record when not given.</summary>
+    public string? NodeId { get; private set; } = nodeId;
+
+    public ChainHead Head { get; private set; } = ChainHead.Genesis;
+
+    public long Verified { get; private set; }
+
+    public bool Failed => _failure is not null;
+
+    public ChainVerdict Verdict => _failure ?? ChainVerdict.Good(Head, Verified);
+
+    /// <summary>Checks the next stored record; false once the chain is broken.</summary>
+    /// <param name="storedSeq">The sequence the source files the record under.</param>
+    /// <param name="crossCheck">Compares what the source says about the record with the record itself;
+    /// returns why they disagree, or null.</param>
+    public bool Step(long storedSeq, byte[] canonical, byte[] hash, Func<AuditRecord, string?>? crossCheck = null)
+    {
+        if (_failure is not null)
+            return false;
+        AuditRecord record;
+        try
+        {
+            record = AuditRecordCodec.Decode(canonical) with { Hash = hash };
+        }
+        catch (AuditFormatException ex)
+        {
+            return Fail(ChainProblem.Malformed, storedSeq, $"canonical bytes do not decode: {ex.Message}");
+        }
+        if (record.Sequence != storedSeq)
+            return Fail(ChainProblem.Malformed, storedSeq, $"stored as sequence {storedSeq} but the record itself says {record.Sequence}");
+        if (crossCheck?.Invoke(record) is { } disagreement)
+            return Fail(ChainProblem.Malformed, storedSeq, disagreement);
+        NodeId ??= record.NodeId;
+        ChainVerdict step;
+        try
+        {
+            step = ChainVerifier.Step(Head, record, NodeId);
+        }
+        catch (MeshProtocolException ex)
+        {
+            return Fail(ChainProblem.Malformed, storedSeq, ex.Message);
+        }
+        if (!step.Ok)
+        {
+            _failure = step with { Verified = Verified };
+            return false;
+        }
+        Head = step.Head;
+        Verified++;
+        if (Verified % AuditChainChecker.ProgressEvery == 0)
+            progress?.Report(new ChainCheckProgress(NodeId, Verified, Head.Sequence));
+        return true;
+    }
+
+    /// <summary>Fails the chain at <paramref name="sequence"/> for a reason found outside <see cref="ChainVerifier"/>.</summary>
+    public bool Fail(ChainProblem problem, long sequence, string reason)
+    {
+        _failure ??= new ChainVerdict(problem, Head, Verified, sequence, reason);
+        return false;
+    }
+}

@@ -1,0 +1,49 @@
+using System.CommandLine;
+
+namespace Mesh.Cli.Sim;
+
+/// <summary><c>mesh sim</c>: simulated sensors publishing telemetry to a node.</summary>
+public static class SimCommand
+{
+    public static Command Create()
+    {
+        var defaults = new SimulatorOptions();
+        var host = new Option<string>("--host") { Description = "MQTT broker host of the node", DefaultValueFactory = _ => defaults.Host };
+        var port = new Option<int>("--port", "-p") { Description = "MQTT broker port", DefaultValueFactory = _ => defaults.Port };
+        var sites = new Option<string[]>("--site", "-s") { Description = "site to simulate (repeat for several)", DefaultValueFactory = _ => [.. defaults.Sites] };
+        var devices = new Option<int>("--devices", "-d") { Description = "devices per site", DefaultValueFactory = _ => defaults.Devices };
+        var rate = new Option<double>("--rate", "-r") { Description = "new readings per second across all devices (0 = as fast as acknowledged)", DefaultValueFactory = _ => defaults.Rate };
+        var duration = new Option<double?>("--duration") { Description = "seconds to keep starting new readings (default: until --readings, or Ctrl+C)" };
+        var readings = new Option<int?>("--readings", "-n") { Description = "publishes per device, valid and malformed (default: until --duration, or Ctrl+C)" };
+        var malformed = new Option<double>("--malformed") { Description = "share of publishes that are malformed, 0..1", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "seed for generated values and malformed choice", DefaultValueFactory = _ => defaults.Seed };
+        var startSeq = new Option<long?>("--start-seq") { Description = "first seq of every device (default: current Unix time in ms, so reruns are not duplicates)" };
+        var inFlight = new Option<int>("--in-flight") { Description = "publishes per device awaiting PUBACK", DefaultValueFactory = _ => defaults.MaxInFlightPerDevice };
+        var threshold = new Option<double>("--threshold") { Description = "temperature threshold the readings should cross now and then", DefaultValueFactory = _ => defaults.Threshold };
+
+        var command = new Command("sim", "Simulate sensors publishing telemetry (QoS 1, at-least-once) to a node's MQTT broker.")
+        {
+            host, port, sites, devices, rate, duration, readings, malformed, seed, startSeq, inFlight, threshold,
+        };
+        command.SetAction((parse, ct) =>
+        {
+            var options = new SimulatorOptions
+            {
+                Host = parse.GetValue(host)!,
+                Port = parse.GetValue(port),
+                Sites = parse.GetValue(sites) ?? [],
+                Devices = parse.GetValue(devices),
+                Rate = parse.GetValue(rate),
+                Duration = parse.GetValue(duration) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                ReadingsPerDevice = parse.GetValue(readings),
+                MalformedShare = parse.GetValue(malformed),
+                Seed = parse.GetValue(seed),
+                StartSeq = parse.GetValue(startSeq) ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+                MaxInFlightPerDevice = parse.GetValue(inFlight),
+                Threshold = parse.GetValue(threshold),
+            };
+            return SimConsole.RunAsync(options, ct);
+        });
+        return command;
+    }
+}

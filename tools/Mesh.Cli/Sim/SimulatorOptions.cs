@@ -1,0 +1,99 @@
+using Mesh.Protocol.Topics;
+
+namespace Mesh.Cli.Sim;
+
+/// <summary>What <see cref="SensorSimulator"/> simulates: which broker, how many devices, how fast, for how long.</summary>
+public sealed record SimulatorOptions
+{
+    /// <summary>The node's MQTT broker host. Default <c>127.0.0.1</c>.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>The node's MQTT broker port. Default 1883.</summary>
+    public int Port { get; init; } = 1883;
+
+    /// <summary>Sites to simulate; each gets <see cref="Devices"/> devices. Default <c>["site-a"]</c>.</summary>
+    public IReadOnlyList<string> Sites { get; init; } = ["site-a"];
+
+    /// <summary>Devices per site, named <c>dev-0001</c>, <c>dev-0002</c>, …. Default 10.</summary>
+    public int Devices { get; init; } = 10;
+
+    /// <summary>New readings per second across all devices (republishes are not paced). 0 = as fast as
+    /// the broker acknowledges. Default 100.</summary>
+    public double Rate { get; init; } = 100;
+
+    /// <summary>Stop starting new readings after this long (the clock starts once every device is connected).
+    /// Null = no time limit. With <see cref="ReadingsPerDevice"/>, whichever comes first; with neither, the
+    /// run lasts until cancelled.</summary>
+    public TimeSpan? Duration { get; init; }
+
+    /// <summary>Publishes per device, valid and malformed together. Null = no count limit.</summary>
+    public int? ReadingsPerDevice { get; init; }
+
+    /// <summary>Share (0..1) of publishes that are malformed, chosen deterministically from <see cref="Seed"/>. Default 0.</summary>
+    public double MalformedShare { get; init; }
+
+    /// <summary>Seed for every generated value and for the choice of malformed publishes. Default 42.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>First <c>seq</c> of every device. Default 1; use the current Unix time in milliseconds to
+    /// run again against the same node without the node taking the readings for duplicates.</summary>
+    public long StartSeq { get; init; } = 1;
+
+    /// <summary>MQTT client ids are <c>&lt;prefix&gt;-&lt;site&gt;-&lt;device&gt;</c>. Default <c>sim</c>.</summary>
+    public string ClientIdPrefix { get; init; } = "sim";
+
+    /// <summary>The temperature threshold the node's rule uses: the simulated temperature is a slow wave
+    /// centred 4 °C below it with an amplitude of 6 °C, so it is above the threshold about a quarter of
+    /// the time. Default 30.0.</summary>
+    public double Threshold { get; init; } = 30.0;
+
+    /// <summary>Publishes a device may have awaiting PUBACK. Default 1: strictly one at a time, which keeps
+    /// each device's readings in order at the node even across retries.</summary>
+    public int MaxInFlightPerDevice { get; init; } = 1;
+
+    /// <summary>How long to keep trying to connect each device before the run starts. Default 15 s.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long to wait for a PUBACK before treating the connection as broken. Default 10 s.</summary>
+    public TimeSpan AckTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long to keep republishing one reading (from its first attempt) before giving up on it. Default 2 min.</summary>
+    public TimeSpan GiveUpAfter { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Every problem with these options, each naming the option; empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(Host))
+            errors.Add("Host must not be empty");
+        if (Port is < 1 or > 65535)
+            errors.Add($"Port {Port} must be within 1..65535");
+        if (Sites.Count == 0)
+            errors.Add("Sites must name at least one site");
+        foreach (var site in Sites.Where(s => !MeshTopics.IsValidSegment(s)))
+            errors.Add($"Sites: '{site}' is not a valid site id (1-{MeshTopics.MaxSegmentLength} characters, no '/', '+', '#' or whitespace)");
+        if (Sites.Distinct(StringComparer.Ordinal).Count() != Sites.Count)
+            errors.Add("Sites must not repeat a site");
+        if (Devices is < 1 or > 100_000)
+            errors.Add($"Devices {Devices} must be within 1..100000");
+        if (!double.IsFinite(Rate) || Rate < 0)
+            errors.Add($"Rate {Rate} must be 0 (unlimited) or a positive number of readings per second");
+        if (Duration is { } d && d <= TimeSpan.Zero)
+            errors.Add($"Duration {d} must be positive");
+        if (ReadingsPerDevice is < 1)
+            errors.Add($"ReadingsPerDevice {ReadingsPerDevice} must be at least 1");
+        if (!(MalformedShare is >= 0 and <= 1))
+            errors.Add($"MalformedShare {MalformedShare} must be within 0..1");
+        if (StartSeq < 1)
+            errors.Add($"StartSeq {StartSeq} must be positive");
+        if (string.IsNullOrWhiteSpace(ClientIdPrefix))
+            errors.Add("ClientIdPrefix must not be empty");
+        if (!double.IsFinite(Threshold))
+            errors.Add("Threshold must be a finite number");
+        if (MaxInFlightPerDevice is < 1 or > 1000)
+            errors.Add($"MaxInFlightPerDevice {MaxInFlightPerDevice} must be within 1..1000");
+        if (ConnectTimeout <= TimeSpan.Zero || AckTimeout <= TimeSpan.Zero || GiveUpAfter <= TimeSpan.Zero)
+            errors.Add("ConnectTimeout, AckTimeout and GiveUpAfter must be positive");
+        return errors;
+    }
+}
