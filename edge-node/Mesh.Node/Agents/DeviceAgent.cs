@@ -9,10 +9,14 @@ namespace Mesh.Node.Agents;
 /// <summary>
 /// One event-sourced agent per device. Thin: the decision core decides, <see cref="DeviceState"/> applies,
 /// the agent persists and hands the records to the audit journal.
-/// Ordering: the device event is persisted before its audit records are appended, and the reply (which
-/// releases the MQTT acknowledgement) is sent only after both are durable. If the node dies between the
-/// two, the redelivered reading is recognised as seen and its records are re-submitted from the event;
-/// the journal skips those it already has, so each reading is decided once and recorded once.
+/// Durability: the audit journal is the write-ahead log of readings; the agent persists (Akka.Persistence)
+/// only readings that change decision state (a rule switching), plus periodic snapshots. The reply that
+/// releases the MQTT acknowledgement is sent only after the reading's records are durable.
+/// Why no reading is decided twice: a reading that fired a rule is persisted before its records are
+/// appended, so after a crash its redelivery is recognised as seen and its records are re-submitted from
+/// the event. A reading that fired nothing may be forgotten by a crash; its redelivery is decided again on
+/// the recovered state, which is the state it was first decided on (only persisted readings change it),
+/// so it again fires nothing, and the journal skips the records it already holds.
 /// </summary>
 public sealed class DeviceAgent : ReceivePersistentActor
 {
@@ -22,6 +26,7 @@ public sealed class DeviceAgent : ReceivePersistentActor
     private readonly AuditJournal _journal;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private DeviceState _state = DeviceState.Empty;
+    private int _sinceSnapshot;
 
     public DeviceAgent(string site, string device, AgentSettings settings, AuditJournal journal)
     {
@@ -39,7 +44,7 @@ public sealed class DeviceAgent : ReceivePersistentActor
         Recover<IDeviceEvent>(evt => _state = _state.Apply(evt, _settings.RedeliveryWindow));
 
         Command<DeviceCommands.Observe>(Handle);
-        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr, s.Metadata.Timestamp.AddTicks(-1))));
         Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot of {0} failed; recovery will replay more events", PersistenceId));
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "Deleting old snapshots of {0} failed", PersistenceId));
@@ -56,21 +61,32 @@ public sealed class DeviceAgent : ReceivePersistentActor
     {
         var decision = DecisionCore.Decide(_state, cmd.Observation, _settings.Rules.Rules, cmd.InputDigest);
         var replyTo = Sender;
-        if (decision.Event is null)
+        if (decision.Event is not { } reading)
         {
             Resubmit(cmd.Observation.Seq, replyTo);
             return;
         }
-
-        Persist(decision.Event, evt =>
+        if (reading.Fired.Count == 0)
         {
-            _state = _state.Apply(evt, _settings.RedeliveryWindow);
-            var drafts = AuditDrafts.ForReading(_device, evt, _settings.Rules, _settings.Profile);
-            _journal.AppendAsync(drafts).PipeTo(replyTo,
-                success: r => new DeviceReplies.Recorded(DecisionOutcome.Accepted, evt.Fired, r.Head));
-            if (LastSequenceNr % _settings.SnapshotEvery == 0)
-                SaveSnapshot(DeviceSnapshot.From(_state));
-        });
+            Accept(reading, replyTo);
+            return;
+        }
+        Persist(reading, evt => Accept(evt, replyTo));
+    }
+
+    private void Accept(DeviceEvents.ReadingProcessed reading, IActorRef replyTo)
+    {
+        _state = _state.Apply(reading, _settings.RedeliveryWindow);
+        var drafts = AuditDrafts.ForReading(_device, reading, _settings.Rules, _settings.Profile);
+        _journal.AppendAsync(drafts, skipExisting: true).PipeTo(replyTo,
+            success: r => r.Appended == 0 && r.Skipped > 0
+                ? new DeviceReplies.Recorded(DecisionOutcome.Duplicate, [], r.Head)
+                : new DeviceReplies.Recorded(DecisionOutcome.Accepted, reading.Fired, r.Head));
+        if (++_sinceSnapshot >= _settings.SnapshotEvery)
+        {
+            _sinceSnapshot = 0;
+            SaveSnapshot(DeviceSnapshot.From(_state));
+        }
     }
 
     /// <summary>A redelivered reading: no new decision. Its records are re-submitted in case the node died

@@ -90,9 +90,13 @@ public sealed class DeviceAgentTests : Akka.TestKit.Xunit2.TestKit
         }
         Stop(agent);
 
+        var recordsBefore = Journal().Count;
+
+        // Reading 5 fired nothing, so it was never persisted as an event: the journal recognises it.
         var revived = Agent();
         revived.Tell(Observe(5, 31.0), TestActor);
         ExpectMsg<DeviceReplies.Recorded>(TimeSpan.FromSeconds(20)).Outcome.ShouldBe(DecisionOutcome.Duplicate);
+        Journal().Count.ShouldBe(recordsBefore);
         revived.Tell(Observe(6, 20.0), TestActor);
 
         // cooling-off fires only if the agent remembered, across the restart, that cooling was on.

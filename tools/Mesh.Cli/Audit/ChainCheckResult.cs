@@ -25,11 +25,11 @@ public sealed record ChainCheckResult
     {
         var name = NodeId.Length > 0 ? $"node {NodeId}" : Source;
         var head = Verdict.Head;
-        var upTo = $"{Verdict.Verified} records up to sequence {head.Sequence} (head hash {ChainVerifier.Hex(head.Hash.Span)})";
         if (Ok)
-            return $"{name}: verified {upTo}";
-        if (!Verdict.Ok)
-            return $"{name}: FAILED: {Verdict.Problem} at sequence {Verdict.FirstBadSequence}: {Verdict.Reason} (verified {upTo} before it)";
-        return Verdict.Verified == 0 ? $"{name}: FAILED: {Error}" : $"{name}: FAILED: {Error} (verified {upTo})";
+            return $"{name}: verified {Verdict.Verified} records up to sequence {head.Sequence} (head hash {ChainVerifier.Hex(head.Hash.Span)})";
+        var before = Verdict.Verified == 0 ? "" : $"; the {Verdict.Verified} records up to sequence {head.Sequence} verify";
+        return Verdict.Ok
+            ? $"{name}: FAILED: {Error}{before}"
+            : $"{name}: FAILED: {Verdict.Problem} at sequence {Verdict.FirstBadSequence}: {Verdict.Reason}{before}";
     }
 }

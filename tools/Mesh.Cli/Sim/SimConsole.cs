@@ -85,8 +85,8 @@ internal static class SimConsole
     }
 
     private static string Line(SimulationProgress p) => string.Create(CultureInfo.InvariantCulture,
-        $"{p.Elapsed.TotalSeconds,7:0.0} s  sent {p.Sent,9:N0}  acked {p.Acknowledged,9:N0}  retries {p.Retries,6:N0}  "
-        + $"malformed {p.Malformed,6:N0}  failed {p.Failures,4:N0}  disconnected {p.Disconnected,4:N0}");
+        $"{p.Elapsed.TotalSeconds,6:0.0} s  sent {p.Sent:N0}  acked {p.Acknowledged:N0}  retries {p.Retries:N0}  "
+        + $"malformed {p.Malformed:N0}  failed {p.Failures:N0}  offline {p.Disconnected:N0}");
 
     private static Table SummaryTable(SimulationResult r)
     {

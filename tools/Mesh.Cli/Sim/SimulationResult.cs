@@ -34,7 +34,8 @@ public sealed record SimulationResult
     /// <summary>True when the run was cancelled before it finished.</summary>
     public required bool Cancelled { get; init; }
 
-    /// <summary>From the moment every device was connected to the last acknowledgement.</summary>
+    /// <summary>From the moment every device was connected until every device was done (its readings
+    /// acknowledged or given up), before disconnecting.</summary>
     public required TimeSpan Elapsed { get; init; }
 
     /// <summary>Publish-to-PUBACK latency of the acknowledged attempt, over acknowledged valid readings (0 when none).</summary>
