@@ -101,7 +101,8 @@ public sealed class EmbeddedBroker : IHostedService, IMqttPublisher, IAsyncDispo
         return ValueTask.CompletedTask;
     }
 
-    private static int FreePort(IPAddress address)
+    /// <summary>A TCP port free on <paramref name="address"/> right now (the OS picks it).</summary>
+    public static int FreePort(IPAddress address)
     {
         using var listener = new TcpListener(address, 0);
         listener.Start();
