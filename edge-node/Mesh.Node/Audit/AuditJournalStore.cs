@@ -61,6 +61,15 @@ public static class AuditJournalStore
         return rows;
     }
 
+    /// <summary>The stored hash of record <paramref name="seq"/>, or null when there is none.</summary>
+    public static byte[]? ReadHash(SqliteConnection c, long seq)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT hash FROM audit WHERE seq = $seq";
+        cmd.Parameters.AddWithValue("$seq", seq);
+        return cmd.ExecuteScalar() as byte[];
+    }
+
     public static long Count(SqliteConnection c, AuditKind? kind = null)
     {
         using var cmd = c.CreateCommand();

@@ -98,9 +98,12 @@ public sealed partial class AuditSyncService : BackgroundService
         }, ct).ConfigureAwait(false);
         if (!await call.ResponseStream.MoveNext(ct).ConfigureAwait(false) || call.ResponseStream.Current.Ack is null)
             throw new RpcException(new Status(StatusCode.Unavailable, "the hub closed the stream without acknowledging the hello"));
-        var start = (long)call.ResponseStream.Current.Ack.AckedSeq;
+        var hello = call.ResponseStream.Current.Ack;
+        var start = (long)hello.AckedSeq;
         if (start > _journal.Head)
             throw new InvalidOperationException($"the hub holds {start} records of node {_options.NodeId} but this journal ends at {_journal.Head}: was the journal replaced?");
+        if (start > 0 && AuditJournalStore.ReadHash(reader, start) is { } ours && !hello.AckedHash.Span.SequenceEqual(ours))
+            throw new InvalidOperationException($"fork: the hub's record {start} of node {_options.NodeId} has hash {Mesh.Protocol.Audit.ChainVerifier.Hex(hello.AckedHash.Span)}, this journal's has {Mesh.Protocol.Audit.ChainVerifier.Hex(ours)}: was the journal replaced?");
         SetAcked(start);
         SyncLog.Connected(_logger, _options.Sync.HubUrl, start, _journal.Head);
 
