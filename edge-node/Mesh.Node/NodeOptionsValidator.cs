@@ -11,7 +11,7 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         var errors = new List<string>();
         if (!MeshTopics.IsValidSegment(o.NodeId))
             errors.Add("Node:NodeId is required: 1-128 characters, no '/', '+', '#' or whitespace");
-        if (!MeshTopics.IsValidSegment(o.Site) || o.Site.Contains('/'))
+        if (!MeshTopics.IsValidSegment(o.Site))
             errors.Add("Node:Site is required: 1-128 characters, no '/', '+', '#' or whitespace");
         if (string.IsNullOrWhiteSpace(o.DataDirectory))
             errors.Add("Node:DataDirectory must not be empty");

@@ -77,11 +77,7 @@ public sealed class DeviceAgent : ReceivePersistentActor
     private void Accept(DeviceEvents.ReadingProcessed reading, IActorRef replyTo)
     {
         _state = _state.Apply(reading, _settings.RedeliveryWindow);
-        var drafts = AuditDrafts.ForReading(_device, reading, _settings.Rules, _settings.Profile);
-        _journal.AppendAsync(drafts, skipExisting: true).PipeTo(replyTo,
-            success: r => r.Appended == 0 && r.Skipped > 0
-                ? new DeviceReplies.Recorded(DecisionOutcome.Duplicate, [], r.Head)
-                : new DeviceReplies.Recorded(DecisionOutcome.Accepted, reading.Fired, r.Head));
+        Record(reading, replyTo, redelivered: false);
         if (++_sinceSnapshot >= _settings.SnapshotEvery)
         {
             _sinceSnapshot = 0;
@@ -90,17 +86,24 @@ public sealed class DeviceAgent : ReceivePersistentActor
     }
 
     /// <summary>A redelivered reading: no new decision. Its records are re-submitted in case the node died
-    /// before the journal had them; commands are re-sent only if their records were missing.</summary>
+    /// before the journal had them.</summary>
     private void Resubmit(long seq, IActorRef replyTo)
     {
-        var prior = _state.FindRecent(seq);
-        if (prior is null)
-        {
+        if (_state.FindRecent(seq) is { } prior)
+            Record(prior, replyTo, redelivered: true);
+        else
             replyTo.Tell(new DeviceReplies.Recorded(DecisionOutcome.Duplicate, [], _journal.Head));
-            return;
-        }
-        var drafts = AuditDrafts.ForReading(_device, prior, _settings.Rules, _settings.Profile);
-        _journal.AppendAsync(drafts, skipExisting: true).PipeTo(replyTo,
-            success: r => new DeviceReplies.Recorded(DecisionOutcome.Duplicate, r.Appended > 0 ? prior.Fired : [], r.Head));
+    }
+
+    /// <summary>Appends the reading's records, skipping any the journal already holds, and replies once they
+    /// are durable. A reading whose records were all there already is a duplicate; commands go out only
+    /// with newly written records, so a command is sent once per Action record.</summary>
+    private void Record(DeviceEvents.ReadingProcessed reading, IActorRef replyTo, bool redelivered)
+    {
+        var drafts = AuditDrafts.ForReading(_device, reading, _settings.Rules, _settings.Profile);
+        _journal.AppendAsync(drafts, skipExisting: true).PipeTo(replyTo, success: r => new DeviceReplies.Recorded(
+            redelivered || (r.Appended == 0 && r.Skipped > 0) ? DecisionOutcome.Duplicate : DecisionOutcome.Accepted,
+            r.Appended > 0 ? reading.Fired : [],
+            r.Head));
     }
 }

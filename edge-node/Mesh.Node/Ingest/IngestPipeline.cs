@@ -91,7 +91,7 @@ public sealed class IngestPipeline
         {
             _stats.CountRejected();
             IngestLog.Rejected(_logger, topic, reason);
-            if (Publisher is { } publisher && device.Value is not null && MeshTopics.IsValidSegment(_site.Value))
+            if (Publisher is { } publisher && device.Value is not null)
                 await publisher.PublishAsync(MeshTopics.Deadletter(_site, device), Encoding.UTF8.GetBytes(draft.Body), ct).ConfigureAwait(false);
         }
         return IngestOutcome.Rejected;

@@ -38,8 +38,9 @@ public static class MeshTopics
         return true;
     }
 
+    /// <summary>An id usable as one topic segment: 1-128 characters, no '/', '+', '#', NUL or whitespace.</summary>
     public static bool IsValidSegment(string segment) =>
         segment.Length is > 0 and <= MaxSegmentLength
-        && segment.AsSpan().IndexOfAny('+', '#', '\0') < 0
+        && segment.AsSpan().IndexOfAny("/+#\0") < 0
         && !segment.Any(char.IsWhiteSpace);
 }

@@ -101,6 +101,7 @@ public class MeshTopicsTests
     [InlineData("a+b", false)]
     [InlineData("a#b", false)]
     [InlineData("a b", false)]
+    [InlineData("a/b", false)]
     public void IsValidSegment_Value_MatchesTheIdRules(string segment, bool valid)
     {
         MeshTopics.IsValidSegment(segment).ShouldBe(valid);
