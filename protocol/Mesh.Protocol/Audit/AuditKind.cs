@@ -6,7 +6,8 @@ public enum AuditKind : byte
     /// <summary>A valid reading accepted from a device.</summary>
     Observation = 1,
 
-    /// <summary>The decision core changed a device's state (a rule fired).</summary>
+    /// <summary>The decision core changed a device's state (a rule fired); the outcome says what the policy
+    /// gate made of its proposed action.</summary>
     Decision = 2,
 
     /// <summary>A command sent to a device.</summary>
@@ -14,4 +15,20 @@ public enum AuditKind : byte
 
     /// <summary>An input refused, with the reason.</summary>
     Rejected = 4,
+
+    /// <summary>A policy became active on the node. Body: site, version, sha256, source and the full text.</summary>
+    PolicyActivated = 5,
+
+    /// <summary>A policy update was refused; the last good policy stays active. Body: the errors.</summary>
+    PolicyRejected = 6,
+
+    /// <summary>An action waits for a person. Body: approval id, rule, action, role, deadline, offline rule.</summary>
+    ApprovalRequested = 7,
+
+    /// <summary>An approval was settled: granted, denied, timed out (the policy's default applied), or
+    /// the action went stale. Body: who, when, comment. Key: the approval id.</summary>
+    ApprovalResolved = 8,
+
+    /// <summary>A decision arrived after its approval was already settled; it changed nothing.</summary>
+    ApprovalLate = 9,
 }
