@@ -1,6 +1,9 @@
 using System.Net;
 using Mesh.Hub.Api;
+using Mesh.Hub.Approvals;
+using Mesh.Hub.Control;
 using Mesh.Hub.Hosting;
+using Mesh.Hub.Policies;
 using Mesh.Hub.Storage;
 using Mesh.Hub.Sync;
 using Microsoft.Extensions.Configuration.Memory;
@@ -10,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace Mesh.Hub;
 
 /// <summary>
-/// Builds the hub: Kestrel on one loopback port serving gRPC (<c>AuditSync</c>) and the JSON API over HTTP/2
+/// Builds the hub: Kestrel on one loopback port serving gRPC (<c>AuditSync</c>, <c>NodeControl</c>) and the JSON API over HTTP/2
 /// cleartext (prior knowledge), plus, when <see cref="HubOptions.ApiUrl"/> is set, the JSON API over HTTP/1.1
 /// on a second port. <c>mesh-hub</c>, <c>mesh demo</c> and the tests all start it here.
 /// </summary>
@@ -58,6 +61,9 @@ public static class HubApp
         builder.Services.AddSingleton<HubStore>();
         builder.Services.AddSingleton<NodeLeases>();
         builder.Services.AddSingleton<AuditIngest>();
+        builder.Services.AddSingleton<ControlBroadcast>();
+        builder.Services.AddSingleton<PolicyDesk>();
+        builder.Services.AddSingleton<ApprovalDesk>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -72,7 +78,11 @@ public static class HubApp
             throw;
         }
         app.MapGrpcService<AuditSyncService>();
+        app.MapGrpcService<NodeControlService>();
         app.MapNodeApi();
+        app.MapPolicyApi();
+        app.MapApprovalApi();
+        app.MapHubActionApi();
         app.MapGet("/healthz", () => Results.Text("ok"));
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HubApp));
         app.Lifetime.ApplicationStarted.Register(() => HubLog.Listening(logger, GetBoundAddress(app).ToString(), GetApiAddress(app)?.ToString() ?? "(none)"));

@@ -1,4 +1,5 @@
 using Mesh.Hub.Sync;
+using Mesh.Protocol.Audit;
 
 namespace Mesh.Hub;
 
@@ -31,4 +32,34 @@ internal static partial class HubLog
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "Node {NodeId}: the hub store failed; nothing of the batch was stored")]
     public static partial void StorageFailed(ILogger logger, string nodeId, Exception exception);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Node {NodeId}: record {Sequence} ({Kind}) is stored, but its body cannot be indexed: {Problem}")]
+    public static partial void ReportMalformed(ILogger logger, string nodeId, long sequence, AuditKind kind, string problem);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "Node {NodeId}: record {Sequence} ({Kind}) names approval {ApprovalId}, but {Reason}; not indexed")]
+    public static partial void ReportUnmatched(ILogger logger, string nodeId, long sequence, string kind, string approvalId, string reason);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Site {Site}: policy v{Version} ({Sha256}) is active as activation {Activation}, by {By} (rollback: {Rollback})")]
+    public static partial void PolicyActivated(ILogger logger, string site, long version, string sha256, long activation, string by, bool rollback);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Information, Message = "Site {Site}: policy push by {By} refused: {Reason}")]
+    public static partial void PolicyPushRefused(ILogger logger, string site, string by, string reason);
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Approval {ApprovalId} of node {NodeId}: {Decision} by {By} (late: {Late})")]
+    public static partial void ApprovalDecided(ILogger logger, string approvalId, string nodeId, string decision, string by, bool late);
+
+    [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Node {NodeId} of site {Site} is watching (runs policy v{Version} {Sha256}); sent the active policy activation {Activation} and {Decisions} decision(s)")]
+    public static partial void WatchStarted(ILogger logger, string nodeId, string site, ulong version, string sha256, long activation, int decisions);
+
+    [LoggerMessage(EventId = 51, Level = LogLevel.Information, Message = "Node {NodeId}: watch ended")]
+    public static partial void WatchEnded(ILogger logger, string nodeId);
+
+    [LoggerMessage(EventId = 52, Level = LogLevel.Warning, Message = "Node {NodeId}: watch stream fell {Capacity} message(s) behind; ending it so the node reconnects and gets a fresh snapshot")]
+    public static partial void WatchOverflowed(ILogger logger, string nodeId, int capacity);
+
+    [LoggerMessage(EventId = 53, Level = LogLevel.Warning, Message = "Watch refused ({Status}): {Reason}")]
+    public static partial void WatchRefused(ILogger logger, Grpc.Core.StatusCode status, string reason);
+
+    [LoggerMessage(EventId = 54, Level = LogLevel.Error, Message = "Node {NodeId}: cannot read the watch snapshot from the hub store")]
+    public static partial void WatchStorageFailed(ILogger logger, string nodeId, Exception exception);
 }

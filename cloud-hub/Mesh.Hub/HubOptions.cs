@@ -27,4 +27,9 @@ public sealed record HubOptions
 
     /// <summary>Largest gRPC message accepted, in bytes. Default 16 MiB.</summary>
     public int MaxReceiveMessageBytes { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>Messages (policy activations, decisions) queued per <c>NodeControl.Watch</c> stream for a node
+    /// that reads slowly. When its queue is full the hub ends that stream with <c>ResourceExhausted</c>, so
+    /// one slow node never holds up the others; it reconnects and gets a fresh snapshot. Default 64.</summary>
+    public int WatchQueueCapacity { get; init; } = 64;
 }

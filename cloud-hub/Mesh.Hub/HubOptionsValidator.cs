@@ -7,6 +7,7 @@ namespace Mesh.Hub;
 public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
 {
     public const int MaxBatchRecordsLimit = 100_000;
+    public const int MaxWatchQueueCapacity = 10_000;
 
     public ValidateOptionsResult Validate(string? name, HubOptions options)
     {
@@ -26,6 +27,8 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
             failures.Add($"{HubOptions.SectionName}:{nameof(HubOptions.MaxBatchRecords)}: {options.MaxBatchRecords} is outside 1..{MaxBatchRecordsLimit}");
         if (options.MaxReceiveMessageBytes is < 64 * 1024 or > 256 * 1024 * 1024)
             failures.Add($"{HubOptions.SectionName}:{nameof(HubOptions.MaxReceiveMessageBytes)}: {options.MaxReceiveMessageBytes} is outside 65536..268435456");
+        if (options.WatchQueueCapacity is < 1 or > MaxWatchQueueCapacity)
+            failures.Add($"{HubOptions.SectionName}:{nameof(HubOptions.WatchQueueCapacity)}: {options.WatchQueueCapacity} is outside 1..{MaxWatchQueueCapacity}");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

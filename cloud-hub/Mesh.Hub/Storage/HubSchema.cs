@@ -2,33 +2,17 @@ using Microsoft.Data.Sqlite;
 
 namespace Mesh.Hub.Storage;
 
-/// <summary>Creates and checks the hub's SQLite schema.</summary>
-internal static class HubSchema
+/// <summary>Creates, migrates and checks the hub's SQLite schema. <c>PRAGMA user_version</c> is the schema
+/// version; each migration only adds (<c>IF NOT EXISTS</c>), so re-running one is harmless.</summary>
+internal static partial class HubSchema
 {
-    public const int Version = 1;
+    public static int Version => Migrations.Length;
 
-    private const string CreateSql = """
-        CREATE TABLE IF NOT EXISTS nodes(
-            node_id       TEXT    NOT NULL PRIMARY KEY,
-            site          TEXT    NOT NULL,
-            last_seq      INTEGER NOT NULL,
-            last_hash     BLOB    NOT NULL,
-            head_seq      INTEGER NOT NULL,
-            last_seen_utc TEXT    NOT NULL);
-        CREATE TABLE IF NOT EXISTS records(
-            node_id     TEXT    NOT NULL,
-            seq         INTEGER NOT NULL,
-            kind        INTEGER NOT NULL,
-            device      TEXT    NOT NULL,
-            hlc_wall    INTEGER NOT NULL,
-            message_key TEXT    NOT NULL,
-            hash        BLOB    NOT NULL,
-            canonical   BLOB    NOT NULL,
-            PRIMARY KEY(node_id, seq));
-        """;
+    /// <summary>Migration i takes the schema from version i to i + 1. Never edit a published one: append.</summary>
+    private static readonly string[] Migrations = [V1Sql, V2Sql];
 
     /// <summary>Switches the file to WAL with full fsync on commit (an ack must survive power loss) and
-    /// creates the tables when missing.</summary>
+    /// applies the migrations the file lacks, in one transaction.</summary>
     public static void Apply(SqliteConnection connection, string path)
     {
         var mode = Scalar(connection, "PRAGMA journal_mode=WAL;");
@@ -39,7 +23,8 @@ internal static class HubSchema
         if (version > Version)
             throw new HubStorageException($"{path}: schema version {version} was written by a newer hub (this one knows {Version})");
         using var tx = connection.BeginTransaction();
-        Execute(connection, CreateSql, tx);
+        for (var i = version; i < Migrations.Length; i++)
+            Execute(connection, Migrations[i], tx);
         Execute(connection, $"PRAGMA user_version={Version};", tx);
         tx.Commit();
     }

@@ -23,11 +23,14 @@ public sealed partial class HubStore
     }
 
     /// <summary>
-    /// Appends verified records that continue <paramref name="expected"/> and moves the node's head to the
-    /// last of them, in one transaction: either all are durable (synchronous=FULL) or none is.
+    /// Appends verified records that continue <paramref name="expected"/>, indexes <paramref name="reports"/>
+    /// taken from them and moves the node's head to the last of them, in one transaction: either all are
+    /// durable (synchronous=FULL) or none is.
     /// </summary>
     /// <exception cref="HubStorageException">The write failed (nothing stored) or the head moved underneath.</exception>
-    public StoredNode Append(string nodeId, string site, ChainHead expected, IReadOnlyList<RecordToStore> records, long nodeHeadSeq, DateTime seenUtc)
+    public StoredNode Append(
+        string nodeId, string site, ChainHead expected, IReadOnlyList<RecordToStore> records, long nodeHeadSeq, DateTime seenUtc,
+        IReadOnlyList<NodeReports.Report>? reports = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(records.Count);
         lock (_writeLock)
@@ -42,6 +45,8 @@ public sealed partial class HubStore
             {
                 using var tx = _writer.BeginTransaction();
                 InsertRecords(nodeId, records, tx);
+                if (reports is not null)
+                    IndexReports(reports, tx);
                 UpsertNode(node, tx);
                 tx.Commit();
             });
@@ -101,11 +106,17 @@ public sealed partial class HubStore
         command.ExecuteNonQuery();
     }
 
-    private static void Run(string what, Action write)
+    private static void Run(string what, Action write) => Run(what, () =>
+    {
+        write();
+        return 0;
+    });
+
+    private static T Run<T>(string what, Func<T> write)
     {
         try
         {
-            write();
+            return write();
         }
         catch (SqliteException ex)
         {

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 namespace Mesh.Hub.Storage;
 
 /// <summary>
-/// The hub's durable state in one SQLite file: nodes and their audit records. One connection writes,
+/// The hub's durable state in one SQLite file: nodes and their audit records, policy versions and
+/// activations, approvals, and the log of operator actions. One connection writes,
 /// serialized by a lock; reads open their own (pooled, read-only) connections and never block it.
 /// Every node's head is cached in memory and changes only after the transaction that stored it commits.
 /// </summary>
@@ -16,10 +17,12 @@ public sealed partial class HubStore : IDisposable
     private readonly SqliteConnection _writer;
     private readonly string _readConnectionString;
     private readonly ConcurrentDictionary<string, StoredNode> _nodes = new(StringComparer.Ordinal);
+    private readonly ILogger<HubStore> _logger;
     private bool _disposed;
 
     public HubStore(IOptions<HubOptions> options, ILogger<HubStore> logger)
     {
+        _logger = logger;
         Path = System.IO.Path.GetFullPath(options.Value.DataPath);
         try
         {

@@ -56,13 +56,29 @@ public sealed class AuditIngest(HubStore store, IOptions<HubOptions> options, Ti
         var headSeq = ToLong(batch.HeadSeq);
         if (verdict.NewRecords.Count == 0)
             return Store(nodeId, () => store.Touch(nodeId, site, headSeq, Now));
-        var result = Store(nodeId, () => store.Append(nodeId, site, node.Head, verdict.NewRecords, headSeq, Now));
+        var reports = ExtractReports(verdict.NewRecords);
+        var result = Store(nodeId, () => store.Append(nodeId, site, node.Head, verdict.NewRecords, headSeq, Now, reports));
         if (result.Node is not null)
             HubLog.BatchStored(logger, nodeId, verdict.NewRecords.Count, verdict.NewRecords[0].Record.Sequence, verdict.Head.Sequence);
         return result;
     }
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>The approval and policy facts the new records report; an unusable body is logged and skipped.</summary>
+    private List<NodeReports.Report> ExtractReports(IReadOnlyList<RecordToStore> records)
+    {
+        var reports = new List<NodeReports.Report>();
+        foreach (var item in records)
+        {
+            var report = NodeReportParser.Parse(item.Record, out var problem);
+            if (report is not null)
+                reports.Add(report);
+            else if (problem is not null)
+                HubLog.ReportMalformed(logger, item.Record.NodeId, item.Record.Sequence, item.Record.Kind, problem);
+        }
+        return reports;
+    }
 
     private IngestResult Refuse(string nodeId, SyncRefusal refusal)
     {

@@ -49,6 +49,7 @@ public sealed class HubAppTests
     [InlineData("--Hub:Url=http://10.1.2.3:5080", "Hub:Url")]
     [InlineData("--Hub:Url=https://127.0.0.1:5080", "Hub:Url")]
     [InlineData("--Hub:MaxBatchRecords=0", "Hub:MaxBatchRecords")]
+    [InlineData("--Hub:WatchQueueCapacity=0", "Hub:WatchQueueCapacity")]
     [InlineData("--Hub:DataPath= ", "Hub:DataPath")]
     [InlineData("--Hub:ApiUrl=http://example.com:80", "Hub:ApiUrl")]
     public void Build_InvalidOption_ThrowsNamingTheKey(string arg, string key)

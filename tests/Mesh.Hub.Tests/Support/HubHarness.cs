@@ -1,8 +1,10 @@
 using System.Net.Http.Json;
 using Grpc.Net.Client;
 using Mesh.Hub.Api;
+using Mesh.Hub.Control;
 using Mesh.Protocol.Grpc;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Mesh.Hub.Tests.Support;
@@ -20,8 +22,11 @@ internal sealed class HubHarness : IAsyncDisposable
     private GrpcChannel? _channel;
     private HttpClient? _http;
 
-    private HubHarness(string[] extraArgs)
+    private readonly TimeProvider? _clock;
+
+    private HubHarness(string[] extraArgs, TimeProvider? clock = null)
     {
+        _clock = clock;
         _folder = Path.Combine(Path.GetTempPath(), "mesh-hub-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_folder);
         _extraArgs = extraArgs;
@@ -37,6 +42,8 @@ internal sealed class HubHarness : IAsyncDisposable
 
     public AuditSync.AuditSyncClient Client => new(_channel ?? throw new InvalidOperationException("not started"));
 
+    public NodeControl.NodeControlClient Control => new(_channel ?? throw new InvalidOperationException("not started"));
+
     public HttpClient Http => _http ?? throw new InvalidOperationException("not started");
 
     public static async Task<HubHarness> StartAsync(params string[] extraArgs)
@@ -46,10 +53,20 @@ internal sealed class HubHarness : IAsyncDisposable
         return harness;
     }
 
-    /// <summary>Stops the hub and builds a new one on the same database file.</summary>
-    public async Task RestartAsync()
+    /// <summary>Starts a hub whose clock is <paramref name="clock"/> (the times it stamps on pushes and decisions).</summary>
+    public static async Task<HubHarness> StartWithClockAsync(TimeProvider clock, params string[] extraArgs)
+    {
+        var harness = new HubHarness(extraArgs, clock);
+        await harness.StartAppAsync();
+        return harness;
+    }
+
+    /// <summary>Stops the hub and builds a new one on the same database file; <paramref name="whileStopped"/>
+    /// runs in between (to change the file).</summary>
+    public async Task RestartAsync(Action? whileStopped = null)
     {
         await StopAppAsync();
+        whileStopped?.Invoke();
         await StartAppAsync();
     }
 
@@ -61,6 +78,19 @@ internal sealed class HubHarness : IAsyncDisposable
 
     public async Task<AuditPageDto> AuditAsync(string nodeId = TestChain.Node, long after = 0, int limit = 1000) =>
         (await Http.GetFromJsonAsync<AuditPageDto>($"/api/nodes/{nodeId}/audit?after={after}&limit={limit}"))!;
+
+    /// <summary>Waits (at most 15 s) until exactly <paramref name="count"/> Watch streams are subscribed.</summary>
+    public async Task WaitForWatchersAsync(int count)
+    {
+        var broadcast = App.Services.GetRequiredService<ControlBroadcast>();
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (broadcast.Count != count)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"expected {count} watch subscriber(s), the hub has {broadcast.Count}");
+            await Task.Delay(10);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -84,6 +114,8 @@ internal sealed class HubHarness : IAsyncDisposable
         {
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(logs);
+            if (_clock is not null)
+                builder.Services.AddSingleton(_clock);
         });
         Logs = logs;
         await _app.StartAsync();

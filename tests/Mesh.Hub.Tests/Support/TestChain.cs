@@ -36,6 +36,27 @@ internal sealed class TestChain(string node = TestChain.Node, string site = Test
         return added;
     }
 
+    /// <summary>Appends one record of <paramref name="kind"/> with that body and outcome, as a node journals
+    /// approvals and policy changes, and returns it.</summary>
+    public AuditRecord Append(AuditKind kind, string body, string outcome = "", string device = "")
+    {
+        var previous = _records.Count == 0 ? AuditRecordCodec.GenesisHash : _records[^1].Hash;
+        var sequence = _records.Count + 1;
+        var record = (Make(sequence, previous, node, site) with
+        {
+            Kind = kind,
+            Device = device,
+            MessageKey = $"{kind}#{sequence}",
+            Body = body,
+            Outcome = outcome,
+        }).Seal();
+        _records.Add(record);
+        return record;
+    }
+
+    /// <summary>The HLC wall time (Unix ms) <see cref="Make"/> gives the record at <paramref name="sequence"/>.</summary>
+    public static long WallOf(long sequence) => BaseWall + sequence;
+
     /// <summary>Records <paramref name="from"/>..<paramref name="to"/> inclusive.</summary>
     public IReadOnlyList<AuditRecord> Range(long from, long to) => [.. _records.Skip((int)from - 1).Take((int)(to - from + 1))];
 

@@ -1,0 +1,95 @@
+namespace Mesh.Hub.Storage;
+
+internal static partial class HubSchema
+{
+    /// <summary>Nodes and their verified audit records.</summary>
+    private const string V1Sql = """
+        CREATE TABLE IF NOT EXISTS nodes(
+            node_id       TEXT    NOT NULL PRIMARY KEY,
+            site          TEXT    NOT NULL,
+            last_seq      INTEGER NOT NULL,
+            last_hash     BLOB    NOT NULL,
+            head_seq      INTEGER NOT NULL,
+            last_seen_utc TEXT    NOT NULL);
+        CREATE TABLE IF NOT EXISTS records(
+            node_id     TEXT    NOT NULL,
+            seq         INTEGER NOT NULL,
+            kind        INTEGER NOT NULL,
+            device      TEXT    NOT NULL,
+            hlc_wall    INTEGER NOT NULL,
+            message_key TEXT    NOT NULL,
+            hash        BLOB    NOT NULL,
+            canonical   BLOB    NOT NULL,
+            PRIMARY KEY(node_id, seq));
+        """;
+
+    /// <summary>Policy versions and activations, what nodes report running, approvals, and the log of operator
+    /// actions. Times are Unix milliseconds (UTC); the node's own timestamps stay the text it wrote.</summary>
+    private const string V2Sql = """
+        CREATE TABLE IF NOT EXISTS policy_versions(
+            site      TEXT    NOT NULL,
+            version   INTEGER NOT NULL,
+            sha256    TEXT    NOT NULL,
+            file      TEXT    NOT NULL,
+            text      TEXT    NOT NULL,
+            pushed_at INTEGER NOT NULL,
+            pushed_by TEXT    NOT NULL,
+            PRIMARY KEY(site, version));
+        CREATE TABLE IF NOT EXISTS policy_activations(
+            site       TEXT    NOT NULL,
+            activation INTEGER NOT NULL,
+            version    INTEGER NOT NULL,
+            at         INTEGER NOT NULL,
+            by         TEXT    NOT NULL,
+            rollback   INTEGER NOT NULL,
+            comment    TEXT    NOT NULL,
+            PRIMARY KEY(site, activation));
+        CREATE TABLE IF NOT EXISTS node_policies(
+            node_id          TEXT    NOT NULL PRIMARY KEY,
+            site             TEXT    NOT NULL,
+            version          INTEGER NOT NULL,
+            sha256           TEXT    NOT NULL,
+            at               INTEGER,
+            rejected_version INTEGER,
+            rejected_sha256  TEXT,
+            rejected_reason  TEXT,
+            rejected_at      INTEGER);
+        CREATE TABLE IF NOT EXISTS approvals(
+            id                  TEXT    NOT NULL PRIMARY KEY,
+            node_id             TEXT    NOT NULL,
+            site                TEXT    NOT NULL,
+            device              TEXT    NOT NULL,
+            rule                TEXT    NOT NULL,
+            action              TEXT    NOT NULL,
+            role                TEXT    NOT NULL,
+            reading_seq         INTEGER NOT NULL,
+            reading_ts          TEXT    NOT NULL,
+            deadline            TEXT    NOT NULL,
+            max_age             TEXT    NOT NULL,
+            on_timeout          TEXT    NOT NULL,
+            offline             TEXT    NOT NULL,
+            requested_seq       INTEGER NOT NULL,
+            requested_at        INTEGER NOT NULL,
+            decision_approved   INTEGER,
+            decision_by         TEXT,
+            decision_comment    TEXT,
+            decision_at         INTEGER,
+            decision_late       INTEGER NOT NULL DEFAULT 0,
+            late_seq            INTEGER,
+            resolution_outcome  TEXT,
+            resolution_by       TEXT,
+            resolution_comment  TEXT,
+            resolution_at       TEXT,
+            resolution_executed INTEGER,
+            resolved_seq        INTEGER);
+        CREATE INDEX IF NOT EXISTS approvals_by_node ON approvals(node_id, requested_at);
+        CREATE INDEX IF NOT EXISTS approvals_by_time ON approvals(requested_at);
+        CREATE TABLE IF NOT EXISTS hub_actions(
+            seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+            at     INTEGER NOT NULL,
+            actor  TEXT    NOT NULL,
+            action TEXT    NOT NULL,
+            target TEXT    NOT NULL,
+            detail TEXT    NOT NULL);
+        """;
+}

@@ -1,0 +1,47 @@
+using Mesh.Hub.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace Mesh.Hub.Tests.Storage;
+
+public sealed class HubSchemaTests
+{
+    [Fact]
+    public async Task Open_Version1Database_MigratesAndKeepsItsRecords()
+    {
+        await using var hub = await HubHarness.StartAsync();
+        var chain = new TestChain();
+        await hub.SyncAsync(chain, [.. chain.Next(3)]);
+        await hub.RestartAsync(() => Downgrade(hub.DataPath));
+
+        (await hub.NodeAsync()).LastSeq.ShouldBe(3);
+        (await hub.PushPolicyOkAsync(TestPolicies.Valid(1))).Activation.ShouldBe(1);
+        UserVersion(hub.DataPath).ShouldBe(2);
+    }
+
+    /// <summary>Turns the file back into what a version-1 hub wrote: only nodes and records.</summary>
+    private static void Downgrade(string path)
+    {
+        using var connection = Open(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            DROP TABLE policy_versions; DROP TABLE policy_activations; DROP TABLE node_policies;
+            DROP TABLE approvals; DROP TABLE hub_actions; PRAGMA user_version=1;
+            """;
+        command.ExecuteNonQuery();
+    }
+
+    private static long UserVersion(string path)
+    {
+        using var connection = Open(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version;";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static SqliteConnection Open(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+}
