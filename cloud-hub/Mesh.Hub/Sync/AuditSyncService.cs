@@ -10,7 +10,7 @@ namespace Mesh.Hub.Sync;
 /// whole batch, commit it, and only then ack. Any refusal ends the stream with an <see cref="RpcException"/>
 /// (see <see cref="SyncRefusal"/>); the node reconnects, says hello and resends from the ack.
 /// </summary>
-public sealed class AuditSyncService(AuditIngest ingest, NodeLeases leases, ILogger<AuditSyncService> logger) : AuditSync.AuditSyncBase
+public sealed class AuditSyncService(AuditIngest ingest, NodeLeases leases, IHostApplicationLifetime lifetime, ILogger<AuditSyncService> logger) : AuditSync.AuditSyncBase
 {
     public override async Task Sync(IAsyncStreamReader<NodeMessage> requestStream, IServerStreamWriter<HubMessage> responseStream, ServerCallContext context)
     {
@@ -25,7 +25,9 @@ public sealed class AuditSyncService(AuditIngest ingest, NodeLeases leases, ILog
             throw Refuse(hello.NodeId, invalid);
 
         using var lease = await AcquireAsync(hello.NodeId, callCancelled).ConfigureAwait(false);
-        using var streamCancelled = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, lease.Superseded);
+        // A stopping hub ends its streams at once (the node resumes from its ack elsewhere or later) rather
+        // than holding shutdown until Kestrel's timeout.
+        using var streamCancelled = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, lease.Superseded, lifetime.ApplicationStopping);
         try
         {
             var greeted = ingest.Hello(hello);
@@ -39,6 +41,10 @@ public sealed class AuditSyncService(AuditIngest ingest, NodeLeases leases, ILog
                 var applied = ingest.Apply(hello.NodeId, hello.Site, message.Batch);
                 await responseStream.WriteAsync(Ack(Accepted(hello.NodeId, applied)), streamCancelled.Token).ConfigureAwait(false);
             }
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !callCancelled.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "the hub is stopping; reconnect and resume from the last ack"));
         }
         catch (OperationCanceledException) when (lease.Superseded.IsCancellationRequested && !callCancelled.IsCancellationRequested)
         {

@@ -66,6 +66,9 @@ public static class NodeReportParser
     {
         if (b.Version is not { } version || version < 0)
             throw new FormatException("the body has no non-negative 'version'");
+        // A node's built-in policy (from its own configuration) is reported as version 0: it is not one of the site's versions.
+        if (b.Source is { } source && source.StartsWith("builtin", StringComparison.Ordinal))
+            version = 0;
         return new(r.NodeId, r.Site, r.Sequence, r.Hlc.WallMillis, version, b.Sha256 ?? "");
     }
 
