@@ -8,7 +8,13 @@ public static class ChainVerifier
 {
     /// <summary>Checks one record against the head it must follow.</summary>
     /// <param name="nodeId">The chain's owner; null to accept any node id.</param>
-    public static ChainVerdict Step(ChainHead head, AuditRecord record, string? nodeId = null)
+    public static ChainVerdict Step(ChainHead head, AuditRecord record, string? nodeId = null) =>
+        Step(head, record, AuditRecordCodec.Encode(record), nodeId);
+
+    /// <summary>As <see cref="Step(ChainHead, AuditRecord, string?)"/> for a record decoded from
+    /// <paramref name="canonical"/>: those bytes are hashed as they are. This is sound because a record has exactly
+    /// one encoding (<see cref="AuditRecordCodec.Decode"/> refuses any other), and saves encoding it again.</summary>
+    public static ChainVerdict Step(ChainHead head, AuditRecord record, ReadOnlySpan<byte> canonical, string? nodeId = null)
     {
         if (nodeId is not null && record.NodeId != nodeId)
             return Bad(ChainProblem.WrongNode, head, record.Sequence, $"record belongs to node '{record.NodeId}', not '{nodeId}'");
@@ -16,7 +22,7 @@ public static class ChainVerifier
             return Bad(ChainProblem.OutOfOrder, head, record.Sequence, $"sequence {record.Sequence} does not follow {head.Sequence}");
         if (record.Sequence != head.Sequence + 1)
             return Bad(ChainProblem.Gap, head, record.Sequence, $"expected sequence {head.Sequence + 1}, got {record.Sequence}: {record.Sequence - head.Sequence - 1} record(s) missing");
-        var computed = AuditRecordCodec.ComputeHash(AuditRecordCodec.Encode(record));
+        var computed = AuditRecordCodec.ComputeHash(canonical);
         if (!computed.AsSpan().SequenceEqual(record.Hash.Span))
             return Bad(ChainProblem.HashMismatch, head, record.Sequence, $"stored hash {Hex(record.Hash.Span)} but content hashes to {Hex(computed)}");
         if (!record.PreviousHash.Span.SequenceEqual(head.Hash.Span))
