@@ -32,6 +32,35 @@ public sealed record NodeOptions
     public IReadOnlyList<ThresholdRule> Rules { get; init; } = [];
 
     public IReadOnlyList<ThresholdRule> EffectiveRules => Rules.Count > 0 ? Rules : [ThresholdRule.DefaultCooling];
+
+    /// <summary>Where the site policy comes from besides the hub. Without a file or hub policy, the node runs
+    /// <see cref="Rules"/> as its built-in policy (the hub lists it as version 0).</summary>
+    public PolicyOptions Policy { get; init; } = new();
+
+    public ApprovalOptions Approvals { get; init; } = new();
+
+    /// <summary>Attributes of devices, by device id, that policy groups can match (<c>Node:DeviceAttributes:fridge-1:kind=fridge</c>).</summary>
+    public Dictionary<string, Dictionary<string, string>> DeviceAttributes { get; init; } = [];
+}
+
+public sealed record ApprovalOptions
+{
+    /// <summary>The site token: a person at the site who knows it may decide approvals at the node while the hub is
+    /// unreachable (policy <c>offline: approve_locally</c>, <c>mesh approvals approve --node-mqtt</c>). At least 16
+    /// characters; keep it secret. Empty: the node accepts no local decisions.</summary>
+    public string SiteToken { get; init; } = "";
+
+    /// <summary>How far a local decision's time may be from the node's clock (replay protection). Default 5 min.</summary>
+    public TimeSpan MaxClockSkew { get; init; } = TimeSpan.FromMinutes(5);
+}
+
+public sealed record PolicyOptions
+{
+    /// <summary>A local policy file (offline installs); reloaded when it changes. The newer version of it and the hub's wins. Empty: none.</summary>
+    public string File { get; init; } = "";
+
+    /// <summary>How often the file is checked for changes. Default 1 s.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>Which MQTT broker the node ingests from (section <c>Node:Mqtt</c>).</summary>

@@ -41,6 +41,10 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         }
         if (o.Rules.Select(r => r.Name).Distinct(StringComparer.Ordinal).Count() != o.Rules.Count)
             errors.Add("Node:Rules: rule names must be unique");
+        if (o.Approvals.SiteToken.Length is > 0 and < Mesh.Protocol.Approvals.LocalApproval.MinTokenLength)
+            errors.Add($"Node:Approvals:SiteToken must be at least {Mesh.Protocol.Approvals.LocalApproval.MinTokenLength} characters (or empty for none)");
+        if (o.Policy.PollInterval < TimeSpan.FromMilliseconds(50) || o.Policy.PollInterval > TimeSpan.FromHours(1))
+            errors.Add($"Node:Policy:PollInterval {o.Policy.PollInterval} must be within 50 ms .. 1 h");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -10,6 +10,11 @@ public sealed class NodeStats
     private long _rejected;
     private long _hubAcked;
     private long _syncFailures;
+    private long _approvalsRequested;
+    private long _approvalsGranted;
+    private long _approvalsDenied;
+    private long _approvalsTimedOut;
+    private long _approvalsStale;
 
     public long Accepted => Interlocked.Read(ref _accepted);
     public long Duplicates => Interlocked.Read(ref _duplicates);
@@ -18,6 +23,11 @@ public sealed class NodeStats
     public long Rejected => Interlocked.Read(ref _rejected);
     public long HubAcked => Interlocked.Read(ref _hubAcked);
     public long SyncFailures => Interlocked.Read(ref _syncFailures);
+    public long ApprovalsRequested => Interlocked.Read(ref _approvalsRequested);
+    public long ApprovalsGranted => Interlocked.Read(ref _approvalsGranted);
+    public long ApprovalsDenied => Interlocked.Read(ref _approvalsDenied);
+    public long ApprovalsTimedOut => Interlocked.Read(ref _approvalsTimedOut);
+    public long ApprovalsStale => Interlocked.Read(ref _approvalsStale);
 
     internal void CountAccepted() => Interlocked.Increment(ref _accepted);
     internal void CountDuplicate() => Interlocked.Increment(ref _duplicates);
@@ -25,5 +35,27 @@ public sealed class NodeStats
     internal void CountActions(int n) => Interlocked.Add(ref _actions, n);
     internal void CountRejected() => Interlocked.Increment(ref _rejected);
     internal void CountSyncFailure() => Interlocked.Increment(ref _syncFailures);
+    internal void CountApprovalRequested() => Interlocked.Increment(ref _approvalsRequested);
+
+    /// <summary>Counts a settled approval by its recorded outcome.</summary>
+    internal void CountApprovalSettled(string outcome)
+    {
+        switch (outcome)
+        {
+            case "granted" or "locally-approved":
+                Interlocked.Increment(ref _approvalsGranted);
+                break;
+            case "denied" or "offline-denied":
+                Interlocked.Increment(ref _approvalsDenied);
+                break;
+            case "stale":
+                Interlocked.Increment(ref _approvalsStale);
+                break;
+            default:
+                Interlocked.Increment(ref _approvalsTimedOut);
+                break;
+        }
+    }
+
     internal void SetHubAcked(long seq) => Interlocked.Exchange(ref _hubAcked, seq);
 }

@@ -7,18 +7,19 @@ using Mesh.Node.Decisions;
 namespace Mesh.Node.Agents;
 
 /// <summary>
-/// One event-sourced agent per device. Thin: the decision core decides, <see cref="DeviceState"/> applies,
-/// the agent persists and hands the records to the audit journal.
-/// Durability: the audit journal is the write-ahead log of readings; the agent persists (Akka.Persistence)
-/// only readings that change decision state (a rule switching), plus periodic snapshots. The reply that
-/// releases the MQTT acknowledgement is sent only after the reading's records are durable.
-/// Why no reading is decided twice: a reading that fired a rule is persisted before its records are
-/// appended, so after a crash its redelivery is recognised as seen and its records are re-submitted from
-/// the event. A reading that fired nothing may be forgotten by a crash; its redelivery is decided again on
-/// the recovered state, which is the state it was first decided on (only persisted readings change it),
-/// so it again fires nothing, and the journal skips the records it already holds.
+/// One agent per device. Thin: the decision core decides, <see cref="DeviceState"/> applies, the agent hands
+/// the records to the audit journal and replies once they are durable (which releases the MQTT acknowledgement).
+/// Durability: the audit journal is the write-ahead log of everything that changes a device's state — its
+/// readings (Observation records, with the policy version they were decided under) and the settlements of
+/// its approvals. Akka.Persistence keeps only periodic snapshots, each marked with the journal head when it
+/// was taken. Recovery = the snapshot, then the device's journal records after that mark, decided again by
+/// the pure core (<see cref="DeviceAgent.CatchUp"/>): the same inputs in the same order give the same state.
+/// Anything applied but not yet durable when the node died was never acknowledged, so it comes again: the
+/// device resends its reading, the hub resends its decision, an approval's deadline fires again.
+/// Why no reading is decided twice: a redelivered reading's sequence is at or below the state's last one, so
+/// it is recognised as seen and its records are re-submitted (the journal skips those it holds).
 /// </summary>
-public sealed class DeviceAgent : ReceivePersistentActor
+public sealed partial class DeviceAgent : ReceivePersistentActor, IWithTimers
 {
     private readonly string _site;
     private readonly string _device;
@@ -26,6 +27,7 @@ public sealed class DeviceAgent : ReceivePersistentActor
     private readonly AuditJournal _journal;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private DeviceState _state = DeviceState.Empty;
+    private long _snapshotMark;
     private int _sinceSnapshot;
 
     public DeviceAgent(string site, string device, AgentSettings settings, AuditJournal journal)
@@ -39,11 +41,21 @@ public sealed class DeviceAgent : ReceivePersistentActor
         Recover<SnapshotOffer>(offer =>
         {
             if (offer.Snapshot is DeviceSnapshot snapshot)
+            {
                 _state = snapshot.ToState();
+                _snapshotMark = snapshot.JournalMark;
+            }
         });
-        Recover<IDeviceEvent>(evt => _state = _state.Apply(evt, _settings.RedeliveryWindow));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            CatchUp();
+            OnRecovered();
+        });
 
         Command<DeviceCommands.Observe>(Handle);
+        Command<DeviceCommands.DecideApproval>(Handle);
+        Command<ApprovalDue>(Handle);
+        Command<DeviceCommands.Wake>(_ => { });
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr, s.Metadata.Timestamp.AddTicks(-1))));
         Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot of {0} failed; recovery will replay more events", PersistenceId));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -52,6 +64,8 @@ public sealed class DeviceAgent : ReceivePersistentActor
 
     public override string PersistenceId { get; }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
     public static string PersistenceIdFor(string site, string device) => $"device/{site}/{device}";
 
     public static Props Props(string site, string device, AgentSettings settings, AuditJournal journal) =>
@@ -59,29 +73,35 @@ public sealed class DeviceAgent : ReceivePersistentActor
 
     private void Handle(DeviceCommands.Observe cmd)
     {
-        var decision = DecisionCore.Decide(_state, cmd.Observation, _settings.Rules.Rules, cmd.InputDigest);
+        var policy = _settings.Policies.Current.For(_device);
+        var decision = DecisionCore.Decide(_state, cmd.Observation, policy, InferenceResults.None, cmd.InputDigest);
         var replyTo = Sender;
         if (decision.Event is not { } reading)
         {
             Resubmit(cmd.Observation.Seq, replyTo);
             return;
         }
-        if (reading.Fired.Count == 0)
-        {
-            Accept(reading, replyTo);
-            return;
-        }
-        Persist(reading, evt => Accept(evt, replyTo));
+        Accept(reading, replyTo);
     }
 
     private void Accept(DeviceEvents.ReadingProcessed reading, IActorRef replyTo)
     {
         _state = _state.Apply(reading, _settings.RedeliveryWindow);
         Record(reading, replyTo, redelivered: false);
+        foreach (var f in reading.Fired)
+            if (f.Approval is { } approval)
+                OnApprovalRequested(approval);
+        CountTowardsSnapshot();
+    }
+
+    /// <summary>Every record at or below the journal's committed head was written after its change was applied
+    /// here, so a snapshot of the state now reflects them all; recovery reads only what follows the mark.</summary>
+    private void CountTowardsSnapshot()
+    {
         if (++_sinceSnapshot >= _settings.SnapshotEvery)
         {
             _sinceSnapshot = 0;
-            SaveSnapshot(DeviceSnapshot.From(_state));
+            SaveSnapshot(DeviceSnapshot.From(_state, _journal.Head));
         }
     }
 
@@ -100,7 +120,7 @@ public sealed class DeviceAgent : ReceivePersistentActor
     /// with newly written records, so a command is sent once per Action record.</summary>
     private void Record(DeviceEvents.ReadingProcessed reading, IActorRef replyTo, bool redelivered)
     {
-        var drafts = AuditDrafts.ForReading(_device, reading, _settings.Rules, _settings.Profile);
+        var drafts = AuditDrafts.ForReading(_device, reading, _settings.Profile);
         _journal.AppendAsync(drafts, skipExisting: true).PipeTo(replyTo, success: r => new DeviceReplies.Recorded(
             redelivered || (r.Appended == 0 && r.Skipped > 0) ? DecisionOutcome.Duplicate : DecisionOutcome.Accepted,
             r.Appended > 0 ? reading.Fired : [],

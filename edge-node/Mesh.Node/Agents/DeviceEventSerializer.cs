@@ -6,40 +6,39 @@ using Akka.Serialization;
 namespace Mesh.Node.Agents;
 
 /// <summary>
-/// Serializes device events and snapshots as JSON with explicit manifests, so stored events stay readable
-/// when types move or get renamed. Manifests are part of the on-disk format: never reuse one.
+/// Serializes device snapshots (the only thing device agents keep in Akka.Persistence; their changes are in
+/// the audit journal) as JSON with an explicit manifest, so stored snapshots stay readable when types move
+/// or get renamed. Manifests are part of the on-disk format: never reuse one.
 /// </summary>
 public sealed class DeviceEventSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     public const int SerializerId = 7301;
-    private const string ReadingProcessedV1 = "rp1";
-    private const string SnapshotV1 = "ds1";
+
+    // Retired, never to be reused: rp1, ds1 (threshold rules only), rp2, as1 (persisted events, before the
+    // journal became the agents' write-ahead log).
+    private const string SnapshotV2 = "ds2";
 
     public override int Identifier => SerializerId;
 
     public override string Manifest(object o) => o switch
     {
-        DeviceEvents.ReadingProcessed => ReadingProcessedV1,
-        DeviceSnapshot => SnapshotV1,
-        _ => throw new ArgumentException($"{o.GetType()} is not a device event", nameof(o)),
+        DeviceSnapshot => SnapshotV2,
+        _ => throw new ArgumentException($"{o.GetType()} is not a device snapshot", nameof(o)),
     };
 
     public override byte[] ToBinary(object obj) => obj switch
     {
-        DeviceEvents.ReadingProcessed e => JsonSerializer.SerializeToUtf8Bytes(e, DeviceEventJson.Default.ReadingProcessed),
         DeviceSnapshot s => JsonSerializer.SerializeToUtf8Bytes(s, DeviceEventJson.Default.DeviceSnapshot),
-        _ => throw new ArgumentException($"{obj.GetType()} is not a device event", nameof(obj)),
+        _ => throw new ArgumentException($"{obj.GetType()} is not a device snapshot", nameof(obj)),
     };
 
     public override object FromBinary(byte[] bytes, string manifest) => manifest switch
     {
-        ReadingProcessedV1 => JsonSerializer.Deserialize(bytes, DeviceEventJson.Default.ReadingProcessed)!,
-        SnapshotV1 => JsonSerializer.Deserialize(bytes, DeviceEventJson.Default.DeviceSnapshot)!,
-        _ => throw new System.Runtime.Serialization.SerializationException($"unknown device event manifest '{manifest}'"),
+        SnapshotV2 => JsonSerializer.Deserialize(bytes, DeviceEventJson.Default.DeviceSnapshot)!,
+        _ => throw new System.Runtime.Serialization.SerializationException($"unknown device snapshot manifest '{manifest}'"),
     };
 }
 
-[JsonSerializable(typeof(DeviceEvents.ReadingProcessed))]
 [JsonSerializable(typeof(DeviceSnapshot))]
-[JsonSourceGenerationOptions(NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSourceGenerationOptions(NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals, UseStringEnumConverter = true)]
 internal sealed partial class DeviceEventJson : JsonSerializerContext;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Mesh.Node.Agents;
 using Mesh.Node.Decisions;
+using Mesh.Node.Policy;
 using Mesh.Protocol.Audit;
 
 namespace Mesh.Node.Audit;
@@ -13,36 +14,55 @@ namespace Mesh.Node.Audit;
 /// </summary>
 public static class AuditDrafts
 {
-    public static IReadOnlyList<AuditDraft> ForReading(string device, DeviceEvents.ReadingProcessed r, RuleSet rules, string profile)
+    /// <summary>Observation, then for each rule that switched: its Decision, and an Action when a command goes
+    /// out or an ApprovalRequested when it waits for a person. Keys: the reading (<c>device#seq</c>) for the
+    /// observation, <c>device#seq/rule</c> for what a rule did, the approval id for the request.</summary>
+    public static IReadOnlyList<AuditDraft> ForReading(string device, DeviceEvents.ReadingProcessed r, string profile)
     {
         var key = $"{device}#{r.Seq}";
         var digest = Convert.FromHexString(r.InputDigest);
         var drafts = new List<AuditDraft>(1 + 2 * r.Fired.Count)
         {
-            new(AuditKind.Observation, device, key, digest, AuditRoute.None, rules.Version, "", "", "accepted", ObservationBody(r)),
+            new(AuditKind.Observation, device, key, digest, AuditRoute.None, r.PolicyRef, "", "", "accepted", ObservationBody(r)),
         };
         foreach (var f in r.Fired)
         {
-            var route = AuditRoute.Deterministic(profile, "threshold rule: no model needed");
-            drafts.Add(new(AuditKind.Decision, device, key, digest, route, rules.Version, f.Rule, f.Action,
-                f.Active ? "rule-on" : "rule-off", DecisionBody(f)));
-            if (f.Action.Length > 0)
-                drafts.Add(new(AuditKind.Action, device, key, digest, route, rules.Version, f.Rule, f.Action,
-                    "command-issued", CommandBody(f, r.Seq)));
+            var ruleKey = $"{key}/{f.Rule}";
+            var route = AuditRoute.Deterministic(profile, "policy rule: no model needed");
+            drafts.Add(new(AuditKind.Decision, device, ruleKey, digest, route, r.PolicyRef, f.Rule, f.Action,
+                GateName(f.Gate), DecisionBody(f)));
+            if (f.Sends)
+                drafts.Add(new(AuditKind.Action, device, ruleKey, digest, route, r.PolicyRef, f.Rule, f.Action,
+                    "command-issued", CommandBody(f.Action, f.Rule, f.Reason, r.Seq, null)));
+            if (f.Approval is { } a)
+                drafts.Add(new(AuditKind.ApprovalRequested, device, a.Id, digest, route, r.PolicyRef, f.Rule, f.Action,
+                    "approval-requested", ApprovalBodies.Requested(a)));
         }
         return drafts;
     }
 
+    /// <summary>How a gate outcome is recorded in a Decision record's outcome.</summary>
+    public static string GateName(GateOutcome gate) => gate switch
+    {
+        GateOutcome.Allowed => "allowed",
+        GateOutcome.Denied => "denied",
+        GateOutcome.RateLimited => "rate-limited",
+        GateOutcome.ApprovalRequested => "approval-requested",
+        _ => "no-action",
+    };
+
     public static AuditDraft ForRejection(string device, string messageKey, byte[] inputDigest, string topic, string reason, ReadOnlyMemory<byte> payload) =>
         new(AuditKind.Rejected, device, messageKey, inputDigest, AuditRoute.None, "", "", "", reason, RejectionBody(topic, reason, payload));
 
-    /// <summary>The MQTT command sent for a fired rule; also the Action record's body.</summary>
-    public static string CommandBody(RuleFired f, long seq) => Json(w =>
+    /// <summary>The MQTT command sent for a rule's action; also the Action record's body.</summary>
+    public static string CommandBody(string action, string rule, string reason, long seq, string? approvalId) => Json(w =>
     {
-        w.WriteString("action", f.Action);
-        w.WriteString("rule", f.Rule);
-        w.WriteString("reason", f.Reason);
+        w.WriteString("action", action);
+        w.WriteString("rule", rule);
+        w.WriteString("reason", reason);
         w.WriteNumber("seq", seq);
+        if (approvalId is not null)
+            w.WriteString("approval", approvalId);
     });
 
     public static string ObservationBody(DeviceEvents.ReadingProcessed r) => Json(w =>
@@ -57,10 +77,9 @@ public static class AuditDrafts
 
     private static string DecisionBody(RuleFired f) => Json(w =>
     {
-        w.WriteString("metric", f.Metric);
-        w.WriteNumber("value", f.Value);
-        w.WriteNumber("limit", f.Limit);
         w.WriteBoolean("active", f.Active);
+        w.WriteString("gate", GateName(f.Gate));
+        w.WriteNumber("priority", f.Priority);
         w.WriteString("reason", f.Reason);
     });
 
@@ -80,7 +99,7 @@ public static class AuditDrafts
     /// <summary>Readable bodies: quotes and non-ASCII stay as they are (the bodies are data, never embedded in HTML).</summary>
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static string Json(Action<Utf8JsonWriter> body)
+    internal static string Json(Action<Utf8JsonWriter> body)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var w = new Utf8JsonWriter(buffer, WriterOptions))

@@ -27,6 +27,7 @@ public static class AuditJournalStore
                 canonical BLOB NOT NULL,
                 hash BLOB NOT NULL);
             CREATE INDEX IF NOT EXISTS audit_message_key ON audit(message_key, kind);
+            CREATE INDEX IF NOT EXISTS audit_control ON audit(kind, seq) WHERE kind >= 5;
             """);
         return c;
     }
@@ -68,6 +69,75 @@ public static class AuditJournalStore
         cmd.CommandText = "SELECT hash FROM audit WHERE seq = $seq";
         cmd.Parameters.AddWithValue("$seq", seq);
         return cmd.ExecuteScalar() as byte[];
+    }
+
+    /// <summary>The newest record of a node-level kind (policy and approval records, kind 5 and up), or null.</summary>
+    public static AuditRecord? ReadLastOfKind(SqliteConnection c, AuditKind kind)
+    {
+        using var cmd = c.CreateCommand();
+        // "kind >= 5" lets SQLite use the partial index audit_control.
+        cmd.CommandText = "SELECT canonical, hash FROM audit WHERE kind >= 5 AND kind = $k ORDER BY seq DESC LIMIT 1";
+        cmd.Parameters.AddWithValue("$k", (int)kind);
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? AuditRecordCodec.Decode((byte[])r[0]) with { Hash = (byte[])r[1] } : null;
+    }
+
+    /// <summary>The first record with this key and kind, or null.</summary>
+    public static AuditRecord? ReadByKey(SqliteConnection c, string messageKey, AuditKind kind)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT canonical, hash FROM audit WHERE message_key = $key AND kind = $k ORDER BY seq LIMIT 1";
+        cmd.Parameters.AddWithValue("$key", messageKey);
+        cmd.Parameters.AddWithValue("$k", (int)kind);
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? AuditRecordCodec.Decode((byte[])r[0]) with { Hash = (byte[])r[1] } : null;
+    }
+
+    /// <summary>A device's Observation records after journal sequence <paramref name="after"/>, in sequence order
+    /// (a range scan of the message-key index: a reading's key is <c>device#seq</c>).</summary>
+    public static List<AuditRecord> ReadObservationsAfter(SqliteConnection c, string device, long after)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT canonical, hash FROM audit WHERE message_key >= $from AND message_key < $to AND kind = $k AND seq > $after";
+        cmd.Parameters.AddWithValue("$from", device + "#");
+        cmd.Parameters.AddWithValue("$to", device + "$");
+        cmd.Parameters.AddWithValue("$k", (int)AuditKind.Observation);
+        cmd.Parameters.AddWithValue("$after", after);
+        using var r = cmd.ExecuteReader();
+        var records = new List<AuditRecord>();
+        while (r.Read())
+            records.Add(AuditRecordCodec.Decode((byte[])r[0]) with { Hash = (byte[])r[1] });
+        records.Sort(static (a, b) => a.Sequence.CompareTo(b.Sequence));
+        return records;
+    }
+
+    /// <summary>Every record of a node-level kind (kind 5 and up), in sequence order.</summary>
+    public static List<AuditRecord> ReadAllOfKind(SqliteConnection c, AuditKind kind)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT canonical, hash FROM audit WHERE kind >= 5 AND kind = $k ORDER BY seq";
+        cmd.Parameters.AddWithValue("$k", (int)kind);
+        using var r = cmd.ExecuteReader();
+        var records = new List<AuditRecord>();
+        while (r.Read())
+            records.Add(AuditRecordCodec.Decode((byte[])r[0]) with { Hash = (byte[])r[1] });
+        return records;
+    }
+
+    /// <summary>Devices with an approval requested and not yet resolved.</summary>
+    public static List<string> DevicesWithPendingApprovals(SqliteConnection c)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText =
+            "SELECT DISTINCT a.device FROM audit a WHERE a.kind >= 5 AND a.kind = $requested "
+            + "AND NOT EXISTS (SELECT 1 FROM audit b WHERE b.message_key = a.message_key AND b.kind = $resolved)";
+        cmd.Parameters.AddWithValue("$requested", (int)AuditKind.ApprovalRequested);
+        cmd.Parameters.AddWithValue("$resolved", (int)AuditKind.ApprovalResolved);
+        using var r = cmd.ExecuteReader();
+        var devices = new List<string>();
+        while (r.Read())
+            devices.Add(r.GetString(0));
+        return devices;
     }
 
     public static long Count(SqliteConnection c, AuditKind? kind = null)

@@ -1,41 +1,82 @@
-using System.Globalization;
 using Mesh.Node.Agents;
+using Mesh.Node.Policy;
 
 namespace Mesh.Node.Decisions;
 
 /// <summary>
-/// The decision core: a pure function of (device state, observation, rules). No clock, no I/O, no
-/// randomness — the same inputs always give the same decision, which is what makes replay possible.
+/// The decision core: a pure function of (device state, reading, the device's policy, inference results).
+/// No clock, no I/O, no randomness — the same inputs always give the same decision, which is what makes
+/// replay possible. Time windows and rate limits count by the readings' own timestamps.
 /// </summary>
 public static class DecisionCore
 {
-    public static Decision Decide(DeviceState state, Observation observation, IReadOnlyList<ThresholdRule> rules, string inputDigest)
+    public static Decision Decide(DeviceState state, Observation observation, DevicePolicy policy, InferenceResults inference, string inputDigest)
     {
         if (state.HasSeen(observation.Seq))
             return new Decision(DecisionOutcome.Duplicate, null);
 
-        var fired = new List<RuleFired>();
-        foreach (var rule in rules)
+        var tsMs = observation.Timestamp.ToUnixTimeMilliseconds();
+        Span<double> values = policy.Metrics.Length <= 64 ? stackalloc double[policy.Metrics.Length] : new double[policy.Metrics.Length];
+        Fill(values, policy.Metrics, observation.Metrics);
+
+        Span<int> counts = policy.Windows.Length <= 32 ? stackalloc int[policy.Windows.Length] : new int[policy.Windows.Length];
+        List<WindowHit>? hits = null;
+        var noCounts = new EvalContext(values, [], inference);
+        for (var i = 0; i < policy.Windows.Length; i++)
         {
-            var value = observation.ValueOf(rule.Metric);
-            if (value is not { } v)
-                continue;
-            var active = state.ActiveRules.Contains(rule.Name);
-            if (!active && v > rule.Above)
-            {
-                fired.Add(new RuleFired(rule.Name, rule.OnAction, rule.Metric, v, rule.Above, true,
-                    string.Create(CultureInfo.InvariantCulture, $"{rule.Metric} {v:R} > {rule.Above:R}")));
-            }
-            else if (active && v < rule.Above - rule.Hysteresis)
-            {
-                var limit = rule.Above - rule.Hysteresis;
-                fired.Add(new RuleFired(rule.Name, rule.OffAction, rule.Metric, v, limit, false,
-                    string.Create(CultureInfo.InvariantCulture, $"{rule.Metric} {v:R} < {limit:R}")));
-            }
+            var w = policy.Windows[i];
+            var after = tsMs - w.WithinMs;
+            var hit = w.Predicate.Eval(noCounts) == Tri.True;
+            counts[i] = state.CountWithin(w.Key, after, tsMs) + (hit ? 1 : 0);
+            if (hit)
+                (hits ??= []).Add(new WindowHit(w.Key, tsMs, after));
         }
 
-        var evt = new DeviceEvents.ReadingProcessed(observation.Seq, observation.Timestamp, observation.Metrics, inputDigest, fired);
+        // Which rules are on: one pass over the (few) active ids rather than a set lookup per rule.
+        Span<bool> on = policy.Rules.Length <= 256 ? stackalloc bool[policy.Rules.Length] : new bool[policy.Rules.Length];
+        foreach (var id in state.ActiveRules)
+            if (policy.RuleIndex.TryGetValue(id, out var index))
+                on[index] = true;
+
+        var ctx = new EvalContext(values, counts, inference);
+        List<RuleFired>? fired = null;
+        for (var r = 0; r < policy.Rules.Length; r++)
+        {
+            var rule = policy.Rules[r];
+            // On when `when` holds and `clear` does not (a count window can keep `when` true after the reading
+            // that clears it: without this the rule would flap); off when `clear` holds.
+            var active = on[r];
+            var condition = active ? rule.Clear : rule.When;
+            if (condition.Eval(ctx) != Tri.True || (!active && rule.Clear.Eval(ctx) == Tri.True))
+                continue;
+            var reasons = new List<string>(2);
+            condition.Explain(ctx, reasons);
+            var action = active ? rule.Source.ClearAction : rule.Source.Action;
+            (fired ??= []).Add(PolicyGate.Judge(state, observation, tsMs, rule.Source, action, !active, string.Join("; ", reasons), policy, fired));
+        }
+
+        var evt = new DeviceEvents.ReadingProcessed(
+            observation.Seq, observation.Timestamp, observation.Metrics, inputDigest, policy.PolicyRef,
+            fired ?? (IReadOnlyList<RuleFired>)[], hits ?? (IReadOnlyList<WindowHit>)[],
+            tsMs - policy.IssuedRetentionMs);
         return new Decision(DecisionOutcome.Accepted, evt);
+    }
+
+    /// <summary>Both lists are sorted ordinally: one merge pass puts each reading value in its slot (NaN = absent).</summary>
+    private static void Fill(Span<double> values, string[] slots, IReadOnlyList<Metric> metrics)
+    {
+        values.Fill(double.NaN);
+        var m = 0;
+        for (var s = 0; s < slots.Length && m < metrics.Count;)
+        {
+            var c = string.CompareOrdinal(slots[s], metrics[m].Name);
+            if (c == 0)
+                values[s++] = metrics[m++].Value;
+            else if (c < 0)
+                s++;
+            else
+                m++;
+        }
     }
 }
 

@@ -22,7 +22,6 @@ public static class NodePersistence
             akka.actor {
               serializers.mesh-device = "Mesh.Node.Agents.DeviceEventSerializer, Mesh.Node"
               serialization-bindings {
-                "Mesh.Node.Agents.IDeviceEvent, Mesh.Node" = mesh-device
                 "Mesh.Node.Agents.DeviceSnapshot, Mesh.Node" = mesh-device
               }
             }

@@ -2,7 +2,8 @@ using Akka.Actor;
 using Akka.Hosting;
 using Mesh.Node.Agents;
 using Mesh.Node.Audit;
-using Mesh.Node.Decisions;
+using Mesh.Node.Control;
+using Mesh.Node.Policy;
 using Mesh.Node.Ingest;
 using Mesh.Node.Sync;
 using Mesh.Protocol.Time;
@@ -25,7 +26,6 @@ public static class NodeServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<NodeStats>();
         services.AddSingleton(sp => new HybridLogicalClock(Options(sp).NodeId, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new RuleSet(Options(sp).EffectiveRules));
         services.AddSingleton(sp =>
         {
             var o = Options(sp);
@@ -33,10 +33,23 @@ public static class NodeServiceCollectionExtensions
             return new AuditJournal(Path.Combine(o.DataDirectory, AuditJournalStore.FileName), o.NodeId, o.Site,
                 sp.GetRequiredService<HybridLogicalClock>(), o.Journal, sp.GetRequiredService<ILogger<AuditJournal>>());
         });
+        services.AddSingleton<HubChannel>();
+        services.AddSingleton<HubLink>();
+        services.AddSingleton<CommandSender>();
+        services.AddSingleton<JournalLookup>();
         services.AddSingleton(sp =>
         {
             var o = Options(sp);
-            return new AgentSettings(sp.GetRequiredService<RuleSet>(), o.Profile, o.Journal.RedeliveryWindow, o.Journal.SnapshotEvery);
+            var attributes = o.DeviceAttributes.ToDictionary(d => d.Key, d => (IReadOnlyDictionary<string, string>)d.Value, StringComparer.Ordinal);
+            return new PolicyHost(o.Site, BuiltInPolicy.For(o.Site, o.EffectiveRules), attributes,
+                sp.GetRequiredService<AuditJournal>(), sp.GetRequiredService<JournalLookup>(), sp.GetRequiredService<ILogger<PolicyHost>>());
+        });
+        services.AddSingleton(sp =>
+        {
+            var o = Options(sp);
+            return new AgentSettings(sp.GetRequiredService<PolicyHost>(), o.Profile, o.Journal.RedeliveryWindow, o.Journal.SnapshotEvery,
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<HubLink>(), sp.GetRequiredService<CommandSender>(),
+                sp.GetRequiredService<JournalLookup>(), sp.GetRequiredService<NodeStats>());
         });
 
         services.AddAkka("mesh-node", (builder, sp) =>
@@ -54,9 +67,15 @@ public static class NodeServiceCollectionExtensions
                 {
                     var devices = system.ActorOf(DeviceManager.Props(resolver.GetService<AgentSettings>(), resolver.GetService<AuditJournal>()), "devices");
                     registry.Register<DeviceManager>(devices);
+                    // Agents with approvals open start now, so their deadlines run even if the device stays silent.
+                    foreach (var device in resolver.GetService<JournalLookup>().DevicesWithPendingApprovals())
+                        devices.Tell(new DeviceCommands.Wake(o.Site, device));
                 });
         });
 
+        services.AddSingleton<LocalPolicyFile>();
+        services.AddHostedService(sp => sp.GetRequiredService<LocalPolicyFile>());
+        services.AddSingleton<LocalApprovals>();
         services.AddSingleton<IngestPipeline>();
         var mode = configuration.GetSection(NodeOptions.Section).Get<NodeOptions>()?.Mqtt.Mode ?? MqttMode.Embedded;
         if (mode == MqttMode.Embedded)
@@ -71,6 +90,8 @@ public static class NodeServiceCollectionExtensions
         }
         services.AddSingleton<AuditSyncService>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditSyncService>());
+        services.AddSingleton<NodeControlClient>();
+        services.AddHostedService(sp => sp.GetRequiredService<NodeControlClient>());
         return services;
     }
 

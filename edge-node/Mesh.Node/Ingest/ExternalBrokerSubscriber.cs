@@ -17,6 +17,7 @@ namespace Mesh.Node.Ingest;
 public sealed class ExternalBrokerSubscriber : BackgroundService, IMqttPublisher
 {
     private readonly MqttOptions _options;
+    private readonly string _localApprovals;
     private readonly IngestPipeline _pipeline;
     private readonly ILogger<ExternalBrokerSubscriber> _logger;
     private readonly string _clientId;
@@ -25,6 +26,7 @@ public sealed class ExternalBrokerSubscriber : BackgroundService, IMqttPublisher
     public ExternalBrokerSubscriber(IOptions<NodeOptions> options, IngestPipeline pipeline, ILogger<ExternalBrokerSubscriber> logger)
     {
         _options = options.Value.Mqtt;
+        _localApprovals = Mesh.Protocol.Approvals.LocalApproval.Topic(new Mesh.Protocol.SiteId(options.Value.Site));
         _pipeline = pipeline;
         _logger = logger;
         _clientId = _options.ClientId ?? $"mesh-node-{options.Value.NodeId}";
@@ -75,6 +77,7 @@ public sealed class ExternalBrokerSubscriber : BackgroundService, IMqttPublisher
         await _client.ConnectAsync(builder.Build(), ct).ConfigureAwait(false);
         var subscribe = new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter(f => f.WithTopic(MeshTopics.TelemetryFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+            .WithTopicFilter(f => f.WithTopic(_localApprovals).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
             .Build();
         await _client.SubscribeAsync(subscribe, ct).ConfigureAwait(false);
         IsSubscribed = true;

@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Mesh.Node.Agents;
 using Mesh.Node.Audit;
+using Mesh.Node.Control;
 using Mesh.Node.Decisions;
 using Mesh.Protocol;
 using Mesh.Protocol.Topics;
@@ -27,9 +28,14 @@ public sealed class IngestPipeline
     private readonly TimeProvider _time;
     private readonly ILogger<IngestPipeline> _logger;
     private readonly SiteId _site;
+    private readonly CommandSender _commands;
+    private readonly LocalApprovals _localApprovals;
 
-    public IngestPipeline(IOptions<NodeOptions> options, AuditJournal journal, IRequiredActor<DeviceManager> devices, NodeStats stats, TimeProvider time, ILogger<IngestPipeline> logger)
+    public IngestPipeline(IOptions<NodeOptions> options, AuditJournal journal, IRequiredActor<DeviceManager> devices, CommandSender commands,
+        LocalApprovals localApprovals, NodeStats stats, TimeProvider time, ILogger<IngestPipeline> logger)
     {
+        _commands = commands;
+        _localApprovals = localApprovals;
         _options = options.Value;
         _journal = journal;
         _devices = devices;
@@ -40,10 +46,21 @@ public sealed class IngestPipeline
     }
 
     /// <summary>Set by the broker integration once it is up; commands and dead letters go out through it.</summary>
-    public IMqttPublisher? Publisher { get; set; }
+    public IMqttPublisher? Publisher
+    {
+        get => _commands.Publisher;
+        set => _commands.Publisher = value;
+    }
 
     public async Task<IngestOutcome> HandleAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
+        if (_localApprovals.Handles(topic))
+        {
+            var (resultTopic, answer) = await _localApprovals.HandleAsync(topic, payload).ConfigureAwait(false);
+            if (resultTopic is not null && Publisher is { } publisher)
+                await publisher.PublishAsync(resultTopic, Encoding.UTF8.GetBytes(answer), ct).ConfigureAwait(false);
+            return IngestOutcome.Ignored;
+        }
         if (!topic.StartsWith(MeshTopics.Root + "/", StringComparison.Ordinal) || !topic.EndsWith("/" + MeshTopics.TelemetryKind, StringComparison.Ordinal))
             return IngestOutcome.Ignored;
         if (!MeshTopics.TryParse(topic, out var site, out var device, out _))
@@ -69,15 +86,9 @@ public sealed class IngestPipeline
     private async Task PublishCommandsAsync(SiteId site, DeviceId device, long seq, IReadOnlyList<RuleFired> fired, CancellationToken ct)
     {
         _stats.CountDecisions(fired.Count);
-        var topic = MeshTopics.Command(site, device);
         foreach (var f in fired)
-        {
-            if (f.Action.Length == 0)
-                continue;
-            _stats.CountActions(1);
-            if (Publisher is { } publisher)
-                await publisher.PublishAsync(topic, Encoding.UTF8.GetBytes(AuditDrafts.CommandBody(f, seq)), ct).ConfigureAwait(false);
-        }
+            if (f.Sends)
+                await _commands.SendAsync(site, device, AuditDrafts.CommandBody(f.Action, f.Rule, f.Reason, seq, null), ct).ConfigureAwait(false);
     }
 
     /// <summary>Records the refusal (once per distinct message), sends a dead letter, and lets the message be acknowledged.</summary>

@@ -1,14 +1,11 @@
 using Google.Protobuf;
 using Grpc.Core;
-using Grpc.Net.Client;
 using Mesh.Node.Audit;
 using Mesh.Protocol.Grpc;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly;
-using Polly.Retry;
 
 namespace Mesh.Node.Sync;
 
@@ -23,12 +20,14 @@ public sealed partial class AuditSyncService : BackgroundService
     private readonly AuditJournal _journal;
     private readonly NodeStats _stats;
     private readonly ILogger<AuditSyncService> _logger;
+    private readonly HubChannel _hub;
     private readonly AsyncSignal _ackArrived = new();
     private long _acked;
 
-    public AuditSyncService(IOptions<NodeOptions> options, AuditJournal journal, NodeStats stats, ILogger<AuditSyncService> logger)
+    public AuditSyncService(IOptions<NodeOptions> options, HubChannel hub, AuditJournal journal, NodeStats stats, ILogger<AuditSyncService> logger)
     {
         _options = options.Value;
+        _hub = hub;
         _journal = journal;
         _stats = stats;
         _logger = logger;
@@ -39,40 +38,19 @@ public sealed partial class AuditSyncService : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_options.Sync.HubUrl.Length == 0)
+        if (!_hub.Configured)
         {
             SyncLog.Disabled(_logger);
             return;
         }
-        using var channel = GrpcChannel.ForAddress(_options.Sync.HubUrl, new GrpcChannelOptions
-        {
-            MaxReceiveMessageSize = 4 * 1024 * 1024,
-            MaxSendMessageSize = 64 * 1024 * 1024,
-            HttpHandler = new SocketsHttpHandler
-            {
-                ConnectTimeout = TimeSpan.FromSeconds(5),
-                KeepAlivePingDelay = TimeSpan.FromSeconds(20),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
-                EnableMultipleHttp2Connections = true,
-            },
-        });
-        var client = new AuditSync.AuditSyncClient(channel);
+        var client = new AuditSync.AuditSyncClient(_hub.Channel);
         using var reader = AuditJournalStore.OpenReader(_journal.Path);
-        var retry = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+        var retry = _hub.Retry(stoppingToken, args =>
         {
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(_ => !stoppingToken.IsCancellationRequested),
-            MaxRetryAttempts = int.MaxValue,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = _options.Sync.InitialBackoff,
-            MaxDelay = _options.Sync.MaxBackoff,
-            OnRetry = args =>
-            {
-                _stats.CountSyncFailure();
-                SyncLog.Retrying(_logger, _options.Sync.HubUrl, args.RetryDelay, Describe(args.Outcome.Exception));
-                return ValueTask.CompletedTask;
-            },
-        }).Build();
+            _stats.CountSyncFailure();
+            SyncLog.Retrying(_logger, _options.Sync.HubUrl, args.RetryDelay, Describe(args.Outcome.Exception));
+            return ValueTask.CompletedTask;
+        });
 
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -81,7 +59,7 @@ public sealed partial class AuditSyncService : BackgroundService
                 // A session that made progress returns normally, so the next failure starts from the shortest delay.
                 await retry.ExecuteAsync(async ct => await RunSessionAsync(client, reader, ct).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (stoppingToken.IsCancellationRequested && ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
             {
                 return;
             }
@@ -176,7 +154,7 @@ public sealed partial class AuditSyncService : BackgroundService
         _ackArrived.Pulse();
     }
 
-    private static string Describe(Exception? ex) => ex switch
+    internal static string Describe(Exception? ex) => ex switch
     {
         null => "unknown error",
         RpcException rpc => $"{rpc.StatusCode}: {rpc.Status.Detail}",

@@ -1,4 +1,5 @@
 using Mesh.Node.Audit;
+using Mesh.Node.Tests.Support;
 using Mesh.Protocol.Audit;
 using Mesh.Protocol.Time;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,4 +1,4 @@
-namespace Mesh.Node.Tests;
+namespace Mesh.Node.Tests.Support;
 
 /// <summary>A scratch directory removed at dispose.</summary>
 public sealed class TempDirectory : IDisposable

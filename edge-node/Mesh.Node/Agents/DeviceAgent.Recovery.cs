@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Akka.Event;
+using Mesh.Node.Decisions;
+using Mesh.Node.Replay;
+using Mesh.Protocol.Audit;
+
+namespace Mesh.Node.Agents;
+
+/// <summary>Recovery from the journal: the device's readings and approval settlements after the snapshot's
+/// mark, applied in journal order, readings decided again by the pure core under the policy they recorded.
+/// Applying is idempotent (a reading already reflected is a duplicate; a settlement of an approval that is
+/// not pending changes nothing), so records just below or above the mark are safe either way.</summary>
+public sealed partial class DeviceAgent
+{
+    private void CatchUp()
+    {
+        var observations = _settings.Lookup.ObservationsAfter(_device, _snapshotMark);
+        var settlements = new Dictionary<string, AuditRecord?>(StringComparer.Ordinal);
+        foreach (var record in observations)
+        {
+            ApplySettlementsBefore(record.Sequence, settlements);
+            if (_settings.Policies.Resolve(record.PolicyVersion) is not { } policy)
+            {
+                _log.Error("Cannot rebuild {0} from journal record {1}: policy {2} is not in the journal", PersistenceId, record.Sequence, record.PolicyVersion);
+                continue;
+            }
+            var observation = ObservationRecord.Read(record);
+            var decided = DecisionCore.Decide(_state, observation, policy.For(_device), InferenceResults.None, Convert.ToHexStringLower(record.InputDigest.Span));
+            if (decided.Event is { } evt)
+                _state = _state.Apply(evt, _settings.RedeliveryWindow);
+        }
+        ApplySettlementsBefore(long.MaxValue, settlements);
+    }
+
+    /// <summary>Applies, in journal order, the recorded settlements of pending approvals that precede <paramref name="limit"/>.</summary>
+    private void ApplySettlementsBefore(long limit, Dictionary<string, AuditRecord?> cache)
+    {
+        while (true)
+        {
+            AuditRecord? next = null;
+            foreach (var id in _state.Pending.Keys)
+            {
+                if (!cache.TryGetValue(id, out var settlement))
+                    cache[id] = settlement = _settings.Lookup.Settlement(id);
+                if (settlement is not null && settlement.Sequence < limit && (next is null || settlement.Sequence < next.Sequence))
+                    next = settlement;
+            }
+            if (next is null)
+                return;
+            _state = _state.Apply(FromRecord(next, _state.Pending[next.MessageKey]), _settings.RedeliveryWindow);
+        }
+    }
+
+    private static DeviceEvents.ApprovalSettled FromRecord(AuditRecord record, PendingApproval pending)
+    {
+        using var body = JsonDocument.Parse(record.Body);
+        var root = body.RootElement;
+        var executed = root.TryGetProperty("executed", out var e) && e.ValueKind == JsonValueKind.True;
+        var by = root.TryGetProperty("by", out var b) ? b.GetString() ?? "" : "";
+        var comment = root.TryGetProperty("comment", out var c) ? c.GetString() ?? "" : "";
+        return new DeviceEvents.ApprovalSettled(pending.Id, pending.Rule, pending.Action, pending.Seq, record.Outcome, by, comment, record.Hlc.WallMillis, executed);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Collections.Frozen;
+using Mesh.Protocol.Policy;
+
+namespace Mesh.Node.Policy;
+
+/// <summary>
+/// The active policy as it applies to one device: the rules of the groups the device belongs to,
+/// compiled against the metrics they read. Immutable and shared by every reading of the device.
+/// </summary>
+public sealed class DevicePolicy
+{
+    internal DevicePolicy(string policyRef, string[] metrics, CompiledRule[] rules, CompiledWindow[] windows, RateLimit[] rateLimits)
+    {
+        PolicyRef = policyRef;
+        Metrics = metrics;
+        Rules = rules;
+        Windows = windows;
+        RateLimits = rateLimits;
+        RuleIndex = rules.Select((r, i) => KeyValuePair.Create(r.Id, i)).ToFrozenDictionary(StringComparer.Ordinal);
+        IssuedRetentionMs = rateLimits.Length == 0 ? 0 : rateLimits.Max(l => (long)l.Per.TotalMilliseconds);
+    }
+
+    /// <summary>The policy's <see cref="SitePolicy.Ref"/>, recorded with every decision taken under it.</summary>
+    public string PolicyRef { get; }
+
+    /// <summary>Metric names the rules read, sorted ordinally; a metric's index is its slot.</summary>
+    internal string[] Metrics { get; }
+
+    internal CompiledRule[] Rules { get; }
+
+    /// <summary>A rule's position in <see cref="Rules"/>, by id.</summary>
+    internal FrozenDictionary<string, int> RuleIndex { get; }
+
+    internal CompiledWindow[] Windows { get; }
+
+    internal RateLimit[] RateLimits { get; }
+
+    /// <summary>How long issued commands must be remembered for the rate limits.</summary>
+    public long IssuedRetentionMs { get; }
+
+    public int RuleCount => Rules.Length;
+}
