@@ -1,9 +1,12 @@
 using System.CommandLine;
 using Mesh.Cli;
+using Mesh.Cli.Approvals;
 using Mesh.Cli.Audit;
 using Mesh.Cli.Bench;
 using Mesh.Cli.Demo;
 using Mesh.Cli.NodeRun;
+using Mesh.Cli.Policy;
+using Mesh.Cli.Replay;
 using Mesh.Cli.Sim;
 using Spectre.Console;
 
@@ -16,8 +19,11 @@ var root = new RootCommand("mesh: the Mesh edge/cloud agent mesh from the comman
     DemoCommand.Create(),
     SimCommand.Create(),
     AuditCommand.Create(),
+    ApprovalsCommand.Create(),
+    PolicyCommand.Create(),
     BenchCommand.Create(),
     NodeCommand.Create(),
+    ReplayCommand.Create(),
 };
 
 var parse = root.Parse(args);

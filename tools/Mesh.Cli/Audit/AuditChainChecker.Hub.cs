@@ -16,7 +16,9 @@ public static partial class AuditChainChecker
     /// head the hub lists for the node (<c>GET api/nodes</c>) is the hash the chain has at that sequence.
     /// </summary>
     /// <param name="http">A client whose <see cref="HttpClient.BaseAddress"/> is the hub, for example <c>http://127.0.0.1:5080/</c>.</param>
-    public static async Task<ChainCheckResult> VerifyHubAsync(HttpClient http, string nodeId, IProgress<ChainCheckProgress>? progress = null, CancellationToken ct = default)
+    /// <param name="onVerified">Called with each record once it has verified, in order.</param>
+    public static async Task<ChainCheckResult> VerifyHubAsync(HttpClient http, string nodeId, IProgress<ChainCheckProgress>? progress = null, CancellationToken ct = default,
+        Action<AuditRecord>? onVerified = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(nodeId);
         RequireBaseAddress(http);
@@ -36,7 +38,7 @@ public static partial class AuditChainChecker
             var known = nodes.Count == 0 ? "it lists none" : "it lists " + string.Join(", ", nodes.Select(n => n.NodeId));
             return Result(new ChainWalk(nodeId, progress), source, $"the hub does not know node '{nodeId}' ({known})");
         }
-        return await VerifyListedNodeAsync(http, node, progress, ct).ConfigureAwait(false);
+        return await VerifyListedNodeAsync(http, node, progress, ct, onVerified).ConfigureAwait(false);
     }
 
     /// <summary>Verifies every node the hub lists, as <see cref="VerifyHubAsync"/> does for one. When the hub
@@ -59,11 +61,11 @@ public static partial class AuditChainChecker
         return results;
     }
 
-    private static async Task<ChainCheckResult> VerifyListedNodeAsync(HttpClient http, HubNodeJson node, IProgress<ChainCheckProgress>? progress, CancellationToken ct)
+    private static async Task<ChainCheckResult> VerifyListedNodeAsync(HttpClient http, HubNodeJson node, IProgress<ChainCheckProgress>? progress, CancellationToken ct, Action<AuditRecord>? onVerified = null)
     {
         var nodeId = node.NodeId!;
         var source = HubSource(http);
-        var walk = new ChainWalk(nodeId, progress);
+        var walk = new ChainWalk(nodeId, progress, onVerified);
         ReadOnlyMemory<byte>? hashAtListed = node.LastSeq == 0 ? AuditRecordCodec.GenesisHash : null;
         try
         {

@@ -18,11 +18,13 @@ public static partial class AuditChainChecker
     /// Verifies a node's journal (<c>audit.db</c>), opened read-only so a running node is not disturbed.
     /// </summary>
     /// <param name="nodeId">The node the chain must belong to; null to take the first record's node.</param>
-    public static ChainCheckResult VerifyJournalFile(string path, string? nodeId = null, IProgress<ChainCheckProgress>? progress = null, CancellationToken ct = default)
+    /// <param name="onVerified">Called with each record once it has verified, in order (replay reads the chain this way).</param>
+    public static ChainCheckResult VerifyJournalFile(string path, string? nodeId = null, IProgress<ChainCheckProgress>? progress = null, CancellationToken ct = default,
+        Action<AuditRecord>? onVerified = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var source = $"journal {path}";
-        var walk = new ChainWalk(nodeId, progress);
+        var walk = new ChainWalk(nodeId, progress, onVerified);
         if (!File.Exists(path))
             return Result(walk, source, $"no such file: {path} (a node keeps its journal as audit.db in its data directory)");
         try

@@ -21,19 +21,11 @@ public static class AuditCommand
             var hasJournal = result.GetResult(journal) is not null;
             if (hasHub == hasJournal)
                 result.AddError("give either --hub <url> or --journal <path to audit.db> (exactly one)");
-            if (result.GetValue(hub) is { } url && HubAddress(url) is null)
+            if (result.GetValue(hub) is { } url && HubConnection.Address(url) is null)
                 result.AddError($"--hub '{url}' must be an absolute http:// or https:// address, e.g. http://127.0.0.1:5080");
         });
-        verify.SetAction((parse, ct) => AuditVerifyConsole.RunAsync(HubAddress(parse.GetValue(hub)), parse.GetValue(journal), parse.GetValue(node), ct));
+        verify.SetAction((parse, ct) => AuditVerifyConsole.RunAsync(HubConnection.Address(parse.GetValue(hub)), parse.GetValue(journal), parse.GetValue(node), ct));
 
         return new Command("audit", "Work with audit trails.") { verify };
-    }
-
-    /// <summary>The hub's base address with a trailing slash (so relative API paths keep any path prefix); null if unusable.</summary>
-    private static Uri? HubAddress(string? url)
-    {
-        if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            return null;
-        return uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
     }
 }

@@ -5,8 +5,6 @@ namespace Mesh.Cli.Audit;
 /// <summary>Runs <see cref="AuditChainChecker"/> for a person: progress on long chains, one line per chain.</summary>
 internal static class AuditVerifyConsole
 {
-    private static readonly TimeSpan HttpTimeout = TimeSpan.FromSeconds(30);
-
     public static async Task<int> RunAsync(Uri? hub, FileInfo? journal, string? nodeId, CancellationToken ct)
     {
         var progress = new SyncProgress();
@@ -19,7 +17,7 @@ internal static class AuditVerifyConsole
         else
         {
             var baseAddress = hub!;
-            using var http = new HttpClient { BaseAddress = baseAddress, Timeout = HttpTimeout };
+            using var http = HubConnection.Create(baseAddress);
             AnsiConsole.MarkupLine($"Verifying {(nodeId is null ? "every node" : $"node {Markup.Escape(nodeId)}")} at hub {Markup.Escape(baseAddress.ToString())}…");
             results = nodeId is null
                 ? await AuditChainChecker.VerifyHubAllAsync(http, progress, ct).ConfigureAwait(false)

@@ -5,9 +5,9 @@ namespace Mesh.Cli.Audit;
 
 /// <summary>
 /// Verifies a chain one stored record at a time, from genesis: decode the canonical bytes, attach the
-/// stored hash, and let <see cref="ChainVerifier.Step"/> judge it. Stops at the first bad record.
+/// stored hash, and let <see cref="ChainVerifier.Step(ChainHead, AuditRecord, ReadOnlySpan{byte}, string?)"/> judge it. Stops at the first bad record.
 /// </summary>
-internal sealed class ChainWalk(string? nodeId, IProgress<ChainCheckProgress>? progress)
+internal sealed class ChainWalk(string? nodeId, IProgress<ChainCheckProgress>? progress, Action<AuditRecord>? onVerified = null)
 {
     private ChainVerdict? _failure;
 
@@ -47,7 +47,7 @@ internal sealed class ChainWalk(string? nodeId, IProgress<ChainCheckProgress>? p
         ChainVerdict step;
         try
         {
-            step = ChainVerifier.Step(Head, record, NodeId);
+            step = ChainVerifier.Step(Head, record, canonical, NodeId);
         }
         catch (MeshProtocolException ex)
         {
@@ -60,6 +60,7 @@ internal sealed class ChainWalk(string? nodeId, IProgress<ChainCheckProgress>? p
         }
         Head = step.Head;
         Verified++;
+        onVerified?.Invoke(record);
         if (Verified % AuditChainChecker.ProgressEvery == 0)
             progress?.Report(new ChainCheckProgress(NodeId, Verified, Head.Sequence));
         return true;

@@ -13,9 +13,10 @@ public static class BenchCommand
         var readings = new Option<int>("--readings") { Description = "Readings per device in the max-rate runs", DefaultValueFactory = _ => 200 };
         var latencyRate = new Option<double>("--latency-rate") { Description = "Readings per second of the latency run", DefaultValueFactory = _ => 5000 };
         var latencySeconds = new Option<double>("--latency-seconds") { Description = "Seconds of the latency run", DefaultValueFactory = _ => 10 };
+        var policy = new Option<FileInfo?>("--policy") { Description = "Policy file the node runs (site site-a), e.g. policies/bench-50-rules.yaml; default: the built-in single rule" };
         var ingest = new Command("ingest", "End-to-end ingest: MQTT QoS 1 publish → durable audit record → PUBACK, against a broker-only baseline")
         {
-            json, devices, readings, latencyRate, latencySeconds,
+            json, devices, readings, latencyRate, latencySeconds, policy,
         };
         ingest.SetAction(async (r, ct) =>
         {
@@ -25,6 +26,7 @@ public static class BenchCommand
                 Readings = r.GetValue(readings),
                 LatencyRate = r.GetValue(latencyRate),
                 LatencySeconds = r.GetValue(latencySeconds),
+                PolicyFile = r.GetValue(policy)?.FullName,
             };
             if (options.Devices is < 1 or > 10_000 || options.Readings < 1 || options.LatencyRate <= 0 || options.LatencySeconds <= 0)
             {
@@ -46,6 +48,6 @@ public static class BenchCommand
         broker.Hidden = true;
         broker.SetAction((r, ct) => BrokerOnly.RunAsync(r.GetValue(port), ct));
 
-        return new Command("bench", "Measure Mesh on this machine") { ingest, broker };
+        return new Command("bench", "Measure Mesh on this machine") { ingest, broker, ReplayBench.Command() };
     }
 }

@@ -17,7 +17,8 @@ public sealed class IngestBench(IngestBenchOptions options, Action<string> say)
         {
             var port = ChildProcess.FreePort();
             using var node = ChildProcess.StartSelf("node", "run", "--Node:NodeId=bench-node", "--Node:Site=site-a",
-                $"--Node:DataDirectory={dir}", $"--Node:Mqtt:Port={port}", "--Logging:LogLevel:Default=Warning");
+                $"--Node:DataDirectory={dir}", $"--Node:Mqtt:Port={port}", "--Logging:LogLevel:Default=Warning",
+                $"--Node:Policy:File={options.PolicyFile ?? ""}");
             await node.WaitForPortAsync(port, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             await Task.Delay(TimeSpan.FromSeconds(3), ct).ConfigureAwait(false);
             var rssIdle = node.RssMiB();
@@ -116,4 +117,7 @@ public sealed record IngestBenchOptions
 
     /// <summary>Length of the latency run. Default 10 s.</summary>
     public double LatencySeconds { get; init; } = 10;
+
+    /// <summary>A policy file for the node (site <c>site-a</c>); null: the built-in single threshold rule.</summary>
+    public string? PolicyFile { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using Mesh.Cli.Audit;
 using Mesh.Cli.Sim;
 using Spectre.Console;
@@ -43,6 +44,11 @@ public sealed class DemoRunner(DemoOptions options)
                 nodes.Add(node);
                 Say($"  node       {id} serves {site}, embedded MQTT broker on 127.0.0.1:{node.MqttPort}");
             }
+            foreach (var n in nodes)
+                await PushPolicyAsync(hub, n, ct).ConfigureAwait(false);
+            var @operator = new DemoOperator(hub.Http);
+            using var operatorStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var operating = @operator.RunAsync(operatorStop.Token);
             Say($"  simulator  {options.Devices} devices per site, {options.Rate:0} readings/s, {options.Duration.TotalSeconds:0} s, {options.Malformed:P0} malformed");
 
             var startSeq = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -60,6 +66,11 @@ public sealed class DemoRunner(DemoOptions options)
             }, null, ct)).ToArray();
             await ShowProgressAsync(Task.WhenAll(sims), nodes, ct).ConfigureAwait(false);
             var results = await Task.WhenAll(sims).ConfigureAwait(false);
+            Say("Waiting for open approvals to be settled…");
+            foreach (var n in nodes)
+                await WaitForApprovalsAsync(n, ct).ConfigureAwait(false);
+            await operatorStop.CancelAsync().ConfigureAwait(false);
+            try { await operating.ConfigureAwait(false); } catch (OperationCanceledException) { }
 
             Say("Waiting for the hub to acknowledge every record…");
             foreach (var n in nodes)
@@ -80,6 +91,27 @@ public sealed class DemoRunner(DemoOptions options)
             foreach (var n in nodes)
                 await n.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Pushes the demo policy to the hub, which streams it to the node; waits until the node runs it.</summary>
+    private static async Task PushPolicyAsync(LocalHub hub, LocalNode node, CancellationToken ct)
+    {
+        var file = $"policies/{node.Site}.yaml";
+        using var response = await hub.Http.PostAsJsonAsync($"api/sites/{node.Site}/policies",
+            new { text = DemoPolicy.For(node.Site), file, by = "demo" }, ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"the hub refused the demo policy for {node.Site}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false)}");
+        if (!await node.WaitForPolicyAsync(DemoPolicy.Version, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false))
+            throw new InvalidOperationException($"node {node.NodeId} did not take policy version {DemoPolicy.Version} from the hub within 30 s");
+        Say($"  policy     {node.Policies.Current.Ref} pushed to the hub and running on {node.NodeId}");
+    }
+
+    /// <summary>Every approval request ends granted, denied or timed out: wait for the last deadlines to pass.</summary>
+    private static async Task WaitForApprovalsAsync(LocalNode node, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline && NodeStatsView.Of(node.Stats) is var s && s.Settled < s.ApprovalsRequested)
+            await Task.Delay(100, ct).ConfigureAwait(false);
     }
 
     private static async Task ShowProgressAsync(Task running, IReadOnlyList<LocalNode> nodes, CancellationToken ct)
@@ -114,12 +146,18 @@ public sealed class DemoRunner(DemoOptions options)
         Row("decisions", r => r.Journal.Decisions.ToString("N0"));
         Row("actions (commands)", r => r.Journal.Actions.ToString("N0"));
         Row("rejections", r => r.Journal.Rejections.ToString("N0"));
+        Row("policy", r => r.PolicyRef);
+        Row("approvals requested", r => r.Stats.ApprovalsRequested.ToString("N0"));
+        Row("approvals granted", r => r.Stats.ApprovalsGranted.ToString("N0"));
+        Row("approvals denied", r => r.Stats.ApprovalsDenied.ToString("N0"));
+        Row("approvals timed out", r => r.Stats.ApprovalsTimedOut.ToString("N0"));
         Row("records in journal", r => r.Journal.Records.ToString("N0"));
         Row("records at hub", r => r.HubRecords.ToString("N0"));
         Row("acknowledged, not recorded", r => Mark(r.Missing.Count == 0, r.Missing.Count.ToString("N0")));
         Row("recorded twice", r => Mark(r.Journal.DuplicateObservations == 0, r.Journal.DuplicateObservations.ToString("N0")));
         Row("chain (node journal)", r => Mark(r.LocalChain.Ok, r.LocalChain.Ok ? "verified" : "BROKEN"));
         Row("chain (hub)", r => Mark(r.HubChain.Ok, r.HubChain.Ok ? "verified" : "BROKEN"));
+        Row("replay divergences", r => Mark(r.Replay.Clean, r.Replay.Divergences.Count.ToString("N0")));
         Row("publish→PUBACK p50 / p99", r => $"{r.Sim.LatencyP50Ms:0.0} / {r.Sim.LatencyP99Ms:0.0} ms");
         AnsiConsole.Write(table);
         foreach (var r in report)

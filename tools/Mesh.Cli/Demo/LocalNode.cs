@@ -1,6 +1,7 @@
 using Mesh.Node;
 using Mesh.Node.Audit;
 using Mesh.Node.Hosting;
+using Mesh.Node.Policy;
 using Mesh.Node.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -37,6 +38,24 @@ public sealed class LocalNode : IAsyncDisposable
     public AuditSyncService Sync => Host.Services.GetRequiredService<AuditSyncService>();
 
     public string JournalPath => Journal.Path;
+
+    public PolicyHost Policies => Host.Services.GetRequiredService<PolicyHost>();
+
+    /// <summary>Waits until the node runs a policy of at least <paramref name="version"/> from a file or the hub; false at the deadline.</summary>
+    public async Task<bool> WaitForPolicyAsync(long version, TimeSpan timeout, CancellationToken ct = default)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Runs(version))
+                return true;
+            await Task.Delay(50, ct).ConfigureAwait(false);
+        }
+        return Runs(version);
+    }
+
+    private bool Runs(long version) =>
+        Policies.Current is { } p && p.Source.Kind != PolicySource.BuiltIn.Kind && p.Policy.Version >= version;
 
     /// <param name="hubUrl">Null or empty: no sync.</param>
     /// <param name="extraArgs">More configuration keys, e.g. <c>--Node:Mqtt:Mode=External</c>.</param>

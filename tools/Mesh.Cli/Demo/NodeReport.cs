@@ -1,5 +1,7 @@
 using Mesh.Cli.Audit;
 using Mesh.Cli.Sim;
+using Mesh.Node;
+using Mesh.Node.Replay;
 
 namespace Mesh.Cli.Demo;
 
@@ -13,6 +15,9 @@ public sealed record NodeReport(
     IReadOnlyList<string> Missing,
     ChainCheckResult LocalChain,
     ChainCheckResult HubChain,
+    string PolicyRef,
+    NodeStatsView Stats,
+    ReplayReport Replay,
     IReadOnlyList<string> Problems)
 {
     public bool Ok => Problems.Count == 0;
@@ -21,7 +26,10 @@ public sealed record NodeReport(
     {
         var journal = JournalCounts.Read(node.JournalPath);
         var missing = journal.Missing(sim.AckedSeqs);
-        var local = AuditChainChecker.VerifyJournalFile(node.JournalPath, node.NodeId, ct: ct);
+        var replay = new ReplayEngine();
+        var local = AuditChainChecker.VerifyJournalFile(node.JournalPath, node.NodeId, ct: ct, onVerified: replay.Feed);
+        var replayed = replay.Finish();
+        var stats = NodeStatsView.Of(node.Stats);
         var atHub = await AuditChainChecker.VerifyHubAsync(hub.Http, node.NodeId, ct: ct).ConfigureAwait(false);
         var problems = new List<string>();
         if (!sim.AllValidAcknowledged)
@@ -39,6 +47,21 @@ public sealed record NodeReport(
         var hubRecords = atHub.Verdict.Head.Sequence;
         if (hubRecords != journal.Records)
             problems.Add($"the hub holds {hubRecords} records, the journal {journal.Records}");
-        return new NodeReport(node.NodeId, node.Site, sim, journal, hubRecords, missing, local, atHub, problems);
+        if (!replayed.Clean)
+            problems.Add($"replay: {replayed.Divergences.Count} divergences, {replayed.Problems.Count} problems"
+                + (replayed.Problems.Count > 0 ? $", e.g. {replayed.Problems[0]}" : ""));
+        if (stats.Settled != stats.ApprovalsRequested)
+            problems.Add($"{stats.ApprovalsRequested - stats.Settled} approval requests were never settled");
+        return new NodeReport(node.NodeId, node.Site, sim, journal, hubRecords, missing, local, atHub,
+            node.Policies.Current.Ref, stats, replayed, problems);
     }
+}
+
+/// <summary>A node's counters, read once for the report.</summary>
+public sealed record NodeStatsView(long ApprovalsRequested, long ApprovalsGranted, long ApprovalsDenied, long ApprovalsTimedOut, long ApprovalsStale)
+{
+    public long Settled => ApprovalsGranted + ApprovalsDenied + ApprovalsTimedOut + ApprovalsStale;
+
+    public static NodeStatsView Of(NodeStats s) =>
+        new(s.ApprovalsRequested, s.ApprovalsGranted, s.ApprovalsDenied, s.ApprovalsTimedOut, s.ApprovalsStale);
 }

@@ -1,0 +1,24 @@
+using Mesh.Cli.Demo;
+
+namespace Mesh.EndToEnd.Tests.Support;
+
+/// <summary>One in-process hub shared by the tests of a class; each test uses its own site and node, so they stay independent.</summary>
+public sealed class HubFixture : IAsyncLifetime
+{
+    private LocalHub? _hub;
+
+    public TempDirectory Dir { get; } = new();
+
+    public LocalHub Hub => _hub ?? throw new InvalidOperationException("the hub is not started");
+
+    public HttpClient Http => Hub.Http;
+
+    public async Task InitializeAsync() => _hub = await LocalHub.StartAsync(Dir.Sub("hub"));
+
+    public async Task DisposeAsync()
+    {
+        if (_hub is not null)
+            await _hub.DisposeAsync();
+        Dir.Dispose();
+    }
+}
