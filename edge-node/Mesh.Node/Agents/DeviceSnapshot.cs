@@ -29,7 +29,7 @@ public sealed record DeviceSnapshot(
         ActiveRules = DeviceState.Empty.ActiveRules.Union(ActiveRules),
         Recent = [.. Recent],
         RecentCount = Recent.Count,
-        Windows = DeviceState.Empty.Windows.SetItems(Windows.Select(w => KeyValuePair.Create(w.Key, ImmutableArray.Create(w.Value)))),
+        Windows = DeviceState.Empty.Windows.SetItems(Windows.Select(w => KeyValuePair.Create(w.Key, WindowTimes.Of(w.Value)))),
         Issued = [.. Issued],
         Pending = DeviceState.Empty.Pending.SetItems(Pending.Select(p => KeyValuePair.Create(p.Id, p))),
     };

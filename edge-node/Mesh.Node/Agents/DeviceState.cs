@@ -14,7 +14,7 @@ public sealed record DeviceState(
     ImmutableSortedSet<string> ActiveRules,
     ImmutableQueue<DeviceEvents.ReadingProcessed> Recent,
     int RecentCount,
-    ImmutableSortedDictionary<string, ImmutableArray<long>> Windows,
+    ImmutableSortedDictionary<string, WindowTimes> Windows,
     ImmutableList<IssuedCommand> Issued,
     ImmutableSortedDictionary<string, PendingApproval> Pending)
 {
@@ -23,7 +23,7 @@ public sealed record DeviceState(
         ImmutableSortedSet<string>.Empty.WithComparer(StringComparer.Ordinal),
         [],
         0,
-        ImmutableSortedDictionary<string, ImmutableArray<long>>.Empty.WithComparers(StringComparer.Ordinal),
+        ImmutableSortedDictionary<string, WindowTimes>.Empty.WithComparers(StringComparer.Ordinal),
         [],
         ImmutableSortedDictionary<string, PendingApproval>.Empty.WithComparers(StringComparer.Ordinal));
 
@@ -34,16 +34,8 @@ public sealed record DeviceState(
 
     /// <summary>Readings counted in window <paramref name="key"/> after <paramref name="afterMs"/> and at or before
     /// <paramref name="untilMs"/> (a device whose clock stepped back has readings stamped later than the current one).</summary>
-    public int CountWithin(string key, long afterMs, long untilMs)
-    {
-        if (!Windows.TryGetValue(key, out var times))
-            return 0;
-        var n = 0;
-        for (var i = times.Length - 1; i >= 0 && times[i] > afterMs; i--)
-            if (times[i] <= untilMs)
-                n++;
-        return n;
-    }
+    public int CountWithin(string key, long afterMs, long untilMs) =>
+        Windows.TryGetValue(key, out var times) ? times.CountWithin(afterMs, untilMs) : 0;
 
     /// <summary>Commands sent after <paramref name="afterMs"/>, of <paramref name="action"/> or of any for <c>*</c>.</summary>
     public int IssuedWithin(string action, long afterMs)
@@ -76,23 +68,13 @@ public sealed record DeviceState(
             if (f.Approval is { } a)
                 pending = pending.SetItem(a.Id, a);
         }
-        if (issued.Count > 0)
-            issued = issued.RemoveAll(c => c.TsMs <= r.IssuedPruneBeforeMs);
+        // Commands are added in (nearly) time order: dropping from the front keeps this O(log n) per reading.
+        while (issued.Count > 0 && issued[0].TsMs <= r.IssuedPruneBeforeMs)
+            issued = issued.RemoveAt(0);
 
         var windows = Windows;
         foreach (var hit in r.Hits)
-        {
-            var times = windows.TryGetValue(hit.Key, out var t) ? t : [];
-            var keep = 0;
-            while (keep < times.Length && times[keep] <= hit.PruneBeforeMs)
-                keep++;
-            // Kept sorted by timestamp, which readings need not arrive in.
-            var kept = times[keep..];
-            var at = kept.Length;
-            while (at > 0 && kept[at - 1] > hit.TsMs)
-                at--;
-            windows = windows.SetItem(hit.Key, kept.Insert(at, hit.TsMs));
-        }
+            windows = windows.SetItem(hit.Key, (windows.TryGetValue(hit.Key, out var t) ? t : WindowTimes.Empty).Add(hit.TsMs, hit.PruneBeforeMs));
 
         var recent = Recent.Enqueue(r);
         var count = RecentCount + 1;

@@ -94,7 +94,7 @@ public sealed class CountWindowTests
         run.Feed(0, ("temperature", 32));
         run.Feed(10, ("temperature", 32));
         var key = run.State.Windows.Keys.ShouldHaveSingleItem();
-        run.State.Windows[key].Length.ShouldBe(2);
+        run.State.Windows[key].Count.ShouldBe(2);
 
         run.State = DeviceSnapshot.From(run.State, 0).ToState();
         run.Proposed(35, ("temperature", 32)).ShouldBe("", "the reading at 0 s left the window; the one at 10 s is still in it");
