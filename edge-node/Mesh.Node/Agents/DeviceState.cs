@@ -14,7 +14,7 @@ public sealed record DeviceState(
     ImmutableSortedSet<string> ActiveRules,
     ImmutableQueue<DeviceEvents.ReadingProcessed> Recent,
     int RecentCount,
-    ImmutableSortedDictionary<string, WindowTimes> Windows,
+    ImmutableDictionary<string, WindowTimes> Windows,
     ImmutableList<IssuedCommand> Issued,
     ImmutableSortedDictionary<string, PendingApproval> Pending)
 {
@@ -23,7 +23,7 @@ public sealed record DeviceState(
         ImmutableSortedSet<string>.Empty.WithComparer(StringComparer.Ordinal),
         [],
         0,
-        ImmutableSortedDictionary<string, WindowTimes>.Empty.WithComparers(StringComparer.Ordinal),
+        ImmutableDictionary<string, WindowTimes>.Empty.WithComparers(StringComparer.Ordinal),
         [],
         ImmutableSortedDictionary<string, PendingApproval>.Empty.WithComparers(StringComparer.Ordinal));
 
