@@ -120,7 +120,7 @@ public sealed partial class DeviceAgent : ReceivePersistentActor, IWithTimers
     /// with newly written records, so a command is sent once per Action record.</summary>
     private void Record(DeviceEvents.ReadingProcessed reading, IActorRef replyTo, bool redelivered)
     {
-        var drafts = AuditDrafts.ForReading(_device, reading, _settings.Profile);
+        var drafts = AuditDrafts.ForReading(_device, reading, _settings.Profile, _settings.Policies.Current.AttributesOf(_device));
         _journal.AppendAsync(drafts, skipExisting: true).PipeTo(replyTo, success: r => new DeviceReplies.Recorded(
             redelivered || (r.Appended == 0 && r.Skipped > 0) ? DecisionOutcome.Duplicate : DecisionOutcome.Accepted,
             r.Appended > 0 ? reading.Fired : [],

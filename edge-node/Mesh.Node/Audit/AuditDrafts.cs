@@ -17,13 +17,16 @@ public static class AuditDrafts
     /// <summary>Observation, then for each rule that switched: its Decision, and an Action when a command goes
     /// out or an ApprovalRequested when it waits for a person. Keys: the reading (<c>device#seq</c>) for the
     /// observation, <c>device#seq/rule</c> for what a rule did, the approval id for the request.</summary>
-    public static IReadOnlyList<AuditDraft> ForReading(string device, DeviceEvents.ReadingProcessed r, string profile)
+    /// <param name="attributes">The device's configured attributes (policy groups may match them); recorded with the
+    /// observation so that replay groups the device as the node did.</param>
+    public static IReadOnlyList<AuditDraft> ForReading(string device, DeviceEvents.ReadingProcessed r, string profile,
+        IReadOnlyDictionary<string, string>? attributes = null)
     {
         var key = $"{device}#{r.Seq}";
         var digest = Convert.FromHexString(r.InputDigest);
         var drafts = new List<AuditDraft>(1 + 2 * r.Fired.Count)
         {
-            new(AuditKind.Observation, device, key, digest, AuditRoute.None, r.PolicyRef, "", "", "accepted", ObservationBody(r)),
+            new(AuditKind.Observation, device, key, digest, AuditRoute.None, r.PolicyRef, "", "", "accepted", ObservationBody(r, attributes)),
         };
         foreach (var f in r.Fired)
         {
@@ -65,7 +68,7 @@ public static class AuditDrafts
             w.WriteString("approval", approvalId);
     });
 
-    public static string ObservationBody(DeviceEvents.ReadingProcessed r) => Json(w =>
+    public static string ObservationBody(DeviceEvents.ReadingProcessed r, IReadOnlyDictionary<string, string>? attributes = null) => Json(w =>
     {
         w.WriteString("ts", r.Timestamp.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", System.Globalization.CultureInfo.InvariantCulture));
         w.WriteNumber("seq", r.Seq);
@@ -73,6 +76,13 @@ public static class AuditDrafts
         foreach (var m in r.Metrics)
             w.WriteNumber(m.Name, m.Value);
         w.WriteEndObject();
+        if (attributes is { Count: > 0 })
+        {
+            w.WriteStartObject("attrs");
+            foreach (var (name, value) in attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
+                w.WriteString(name, value);
+            w.WriteEndObject();
+        }
     });
 
     private static string DecisionBody(RuleFired f) => Json(w =>

@@ -8,8 +8,12 @@ namespace Mesh.Node.Replay;
 /// <summary>Reads an Observation record's body back into the <see cref="Observation"/> the core decided on.</summary>
 public static class ObservationRecord
 {
-    public static Observation Read(AuditRecord record)
+    public static Observation Read(AuditRecord record) => Read(record, out _);
+
+    /// <param name="attributes">The device attributes recorded with the reading, or null.</param>
+    public static Observation Read(AuditRecord record, out IReadOnlyDictionary<string, string>? attributes)
     {
+        attributes = null;
         var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(record.Body));
         DateTimeOffset? ts = null;
         long? seq = null;
@@ -34,6 +38,16 @@ public static class ObservationRecord
                         reader.Read();
                         metrics.Add(new Metric(metric, reader.GetDouble()));
                     }
+                    break;
+                case "attrs":
+                    var attrs = new Dictionary<string, string>(StringComparer.Ordinal);
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        var key = reader.GetString()!;
+                        reader.Read();
+                        attrs[key] = reader.GetString() ?? "";
+                    }
+                    attributes = attrs;
                     break;
                 default:
                     reader.Skip();

@@ -18,6 +18,10 @@ public sealed class ReplayEngine
 {
     private readonly Dictionary<string, ActivePolicy> _policies = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DeviceState> _states = new(StringComparer.Ordinal);
+
+    /// <summary>Device attributes as the readings recorded them; every policy here groups devices by this map,
+    /// filled before a device's first decision.</summary>
+    private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _attributes = new(StringComparer.Ordinal);
     private readonly List<ReplayDivergence> _divergences = [];
     private readonly List<string> _problems = [];
     private readonly ActivePolicy? _override;
@@ -31,7 +35,7 @@ public sealed class ReplayEngine
     /// <param name="redeliveryWindow">As the node's <c>Node:Journal:RedeliveryWindow</c>; it only bounds memory here.</param>
     public ReplayEngine(ActivePolicy? overridePolicy = null, int redeliveryWindow = 1)
     {
-        _override = overridePolicy;
+        _override = overridePolicy is null ? null : new ActivePolicy(overridePolicy.Policy, overridePolicy.Source, _attributes);
         _window = redeliveryWindow;
     }
 
@@ -53,7 +57,7 @@ public sealed class ReplayEngine
         switch (record.Kind)
         {
             case AuditKind.PolicyActivated:
-                if (PolicyDrafts.TryRestore(record, new Dictionary<string, IReadOnlyDictionary<string, string>>(), out var active, out var problem))
+                if (PolicyDrafts.TryRestore(record, _attributes, out var active, out var problem))
                     _policies[active.Ref] = active;
                 else
                     _problems.Add($"record {record.Sequence}: policy cannot be read back: {problem}");
@@ -81,7 +85,9 @@ public sealed class ReplayEngine
             _problems.Add($"record {record.Sequence}: policy {record.PolicyVersion} was never activated in this journal");
             return;
         }
-        var observation = ObservationRecord.Read(record);
+        var observation = ObservationRecord.Read(record, out var attributes);
+        if (attributes is not null)
+            _attributes.TryAdd(record.Device, attributes);
         var state = _states.GetValueOrDefault(record.Device, DeviceState.Empty);
         var decision = DecisionCore.Decide(state, observation, policy.For(record.Device), InferenceResults.None, Convert.ToHexStringLower(record.InputDigest.Span));
         _readings++;

@@ -167,4 +167,38 @@ public sealed class ReplayEngineTests : IAsyncLifetime
         _fx.Logs.ShouldHaveNoErrors();
         await _fx.DisposeAsync();
     }
+
+    [Fact]
+    public async Task Replay_GroupByDeviceAttributes_UsesTheAttributesRecordedWithEachReading()
+    {
+        var yaml = """
+            site: site-a
+            version: 1
+            groups:
+              - id: fridges
+                attributes: { kind: fridge }
+            rules:
+              - id: warm-fridge
+                groups: [fridges]
+                when: { metric: temperature, gt: 8 }
+                action: alarm
+            """;
+        var attributes = new Dictionary<string, IReadOnlyDictionary<string, string>>
+        {
+            ["fridge-1"] = new Dictionary<string, string> { ["kind"] = "fridge" },
+        };
+        var policy = TestPolicies.Active(yaml, attributes);
+        await _fx.Journal.AppendAsync([PolicyDrafts.Activated(policy)]);
+        foreach (var device in new[] { "fridge-1", "room-1" })
+        {
+            var evt = new DeviceRun(policy.For(device), device).Feed(0, ("temperature", 12));
+            await _fx.Journal.AppendAsync(AuditDrafts.ForReading(device, evt, "p", policy.AttributesOf(device)));
+        }
+
+        var report = Replay();
+
+        report.Decisions.ShouldBe(1, "only the fridge is in the group, by its configured attribute");
+        report.Divergences.ShouldBeEmpty();
+        report.Problems.ShouldBeEmpty();
+    }
 }
