@@ -30,6 +30,10 @@ public sealed partial class DeviceAgent
                 _state = _state.Apply(evt, _settings.RedeliveryWindow);
         }
         ApplySettlementsBefore(long.MaxValue, settlements);
+        // Re-deciding counts towards the next snapshot: a device that never reaches SnapshotEvery readings in one run
+        // would otherwise be rebuilt from ever more of its history on every start.
+        _sinceSnapshot = observations.Count - 1;
+        CountTowardsSnapshot();
     }
 
     /// <summary>Applies, in journal order, the recorded settlements of pending approvals that precede <paramref name="limit"/>.</summary>
