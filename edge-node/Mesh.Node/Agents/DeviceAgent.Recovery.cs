@@ -1,6 +1,6 @@
-using System.Text.Json;
 using Akka.Event;
 using Mesh.Node.Decisions;
+using Mesh.Node.Policy;
 using Mesh.Node.Replay;
 using Mesh.Protocol.Audit;
 
@@ -51,17 +51,7 @@ public sealed partial class DeviceAgent
             }
             if (next is null)
                 return;
-            _state = _state.Apply(FromRecord(next, _state.Pending[next.MessageKey]), _settings.RedeliveryWindow);
+            _state = _state.Apply(ApprovalSettlement.FromRecord(next, _state.Pending[next.MessageKey]), _settings.RedeliveryWindow);
         }
-    }
-
-    private static DeviceEvents.ApprovalSettled FromRecord(AuditRecord record, PendingApproval pending)
-    {
-        using var body = JsonDocument.Parse(record.Body);
-        var root = body.RootElement;
-        var executed = root.TryGetProperty("executed", out var e) && e.ValueKind == JsonValueKind.True;
-        var by = root.TryGetProperty("by", out var b) ? b.GetString() ?? "" : "";
-        var comment = root.TryGetProperty("comment", out var c) ? c.GetString() ?? "" : "";
-        return new DeviceEvents.ApprovalSettled(pending.Id, pending.Rule, pending.Action, pending.Seq, record.Outcome, by, comment, record.Hlc.WallMillis, executed);
     }
 }

@@ -44,33 +44,31 @@ public sealed partial class LocalApprovals(
             return (null, ex.Message);
         }
         var resultTopic = LocalApproval.ResultTopic(new SiteId(_options.Site), decision.ApprovalId);
-        var problem = Check(decision);
+        var (device, problem) = Check(decision);
         if (problem is not null)
         {
             await RefuseAsync(topic, decision.ApprovalId, payload, problem).ConfigureAwait(false);
             return (resultTopic, "refused: " + problem);
         }
-        var device = lookup.DeviceOf(decision.ApprovalId)!;
         devices.ActorRef.Tell(new DeviceCommands.DecideApproval(_options.Site, device, decision.ApprovalId, decision.Approved, Local: true,
             decision.By, decision.Comment));
         LocalApprovalLog.Accepted(logger, decision.ApprovalId, decision.By, decision.Approved);
         return (resultTopic, "accepted: handed to the agent of " + device);
     }
 
-    private string? Check(LocalApproval d)
+    /// <summary>The device the approval belongs to, or why the decision is refused.</summary>
+    private (string Device, string? Problem) Check(LocalApproval d)
     {
         if (_options.Approvals.SiteToken.Length == 0)
-            return "this node accepts no local decisions: Node:Approvals:SiteToken is not set";
+            return ("", "this node accepts no local decisions: Node:Approvals:SiteToken is not set");
         if (!d.Verify(_options.Approvals.SiteToken))
-            return "the signature does not match the site token";
+            return ("", "the signature does not match the site token");
         var skew = Math.Abs(time.GetUtcNow().ToUnixTimeMilliseconds() - d.IssuedAtMs);
         if (skew > (long)_options.Approvals.MaxClockSkew.TotalMilliseconds)
-            return $"issued {TimeSpan.FromMilliseconds(skew)} away from the node's clock; the limit is {_options.Approvals.MaxClockSkew}";
+            return ("", $"issued {TimeSpan.FromMilliseconds(skew)} away from the node's clock; the limit is {_options.Approvals.MaxClockSkew}");
         if (hub.IsConnected)
-            return "the hub is reachable: decide through the hub (mesh approvals approve --hub …)";
-        if (lookup.DeviceOf(d.ApprovalId) is null)
-            return $"this node has no approval '{d.ApprovalId}'";
-        return null;
+            return ("", "the hub is reachable: decide through the hub (mesh approvals approve --hub …)");
+        return lookup.DeviceOf(d.ApprovalId) is { } device ? (device, null) : ("", $"this node has no approval '{d.ApprovalId}'");
     }
 
     private async Task RefuseAsync(string topic, string approvalId, ReadOnlyMemory<byte> payload, string reason)

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Mesh.Node.Agents;
 using Mesh.Node.Decisions;
+using Mesh.Protocol.Audit;
 using Mesh.Protocol.Policy;
 
 namespace Mesh.Node.Policy;
@@ -41,6 +43,18 @@ public static class ApprovalSettlement
 
     public static DeviceEvents.ApprovalSettled Offline(PendingApproval p, long nowMs) =>
         new(p.Id, p.Rule, p.Action, p.Seq, "offline-denied", "policy", "the hub is unreachable and the policy denies offline", nowMs, false);
+
+    /// <summary>Reads a recorded <c>ApprovalResolved</c> record back into the settlement of <paramref name="pending"/>
+    /// (recovery and replay apply recorded settlements as inputs).</summary>
+    public static DeviceEvents.ApprovalSettled FromRecord(AuditRecord record, PendingApproval pending)
+    {
+        using var body = JsonDocument.Parse(record.Body);
+        var root = body.RootElement;
+        var executed = root.TryGetProperty("executed", out var e) && e.ValueKind == JsonValueKind.True;
+        var by = root.TryGetProperty("by", out var b) ? b.GetString() ?? "" : "";
+        var comment = root.TryGetProperty("comment", out var c) ? c.GetString() ?? "" : "";
+        return new(pending.Id, pending.Rule, pending.Action, pending.Seq, record.Outcome, by, comment, record.Hlc.WallMillis, executed);
+    }
 
     /// <summary>Whether a decision arriving for an already settled approval repeats the decision that settled
     /// it (the hub resends until it sees the settlement) rather than coming too late.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Mesh.Node.Agents;
 using Mesh.Node.Audit;
 using Mesh.Node.Decisions;
@@ -105,10 +104,7 @@ public sealed class ReplayEngine
     {
         if (!_states.TryGetValue(record.Device, out var state) || !state.Pending.TryGetValue(record.MessageKey, out var pending))
             return;
-        using var body = JsonDocument.Parse(record.Body);
-        var executed = body.RootElement.TryGetProperty("executed", out var e) && e.GetBoolean();
-        var settled = new DeviceEvents.ApprovalSettled(pending.Id, pending.Rule, pending.Action, pending.Seq, record.Outcome, "", "", 0, executed);
-        _states[record.Device] = state.Apply(settled, _window);
+        _states[record.Device] = state.Apply(ApprovalSettlement.FromRecord(record, pending), _window);
     }
 
     private void Close()
