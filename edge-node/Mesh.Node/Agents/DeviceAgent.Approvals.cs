@@ -118,10 +118,8 @@ public sealed partial class DeviceAgent
 
     private void RefuseLocal(DeviceCommands.DecideApproval d, string reason)
     {
-        var body = System.Text.Encoding.UTF8.GetBytes($"{d.ApprovalId} {d.Approved} {d.By}");
-        var digest = System.Security.Cryptography.SHA256.HashData(body);
-        _journal.AppendAsync([AuditDrafts.ForRejection(_device, "local-approval:" + Convert.ToHexStringLower(digest)[..32], digest,
-            "local approval " + d.ApprovalId, $"local approval of {d.ApprovalId} refused: {reason}", body)], skipExisting: true);
+        var input = System.Text.Encoding.UTF8.GetBytes($"{d.ApprovalId} {d.Approved} {d.By}");
+        _journal.AppendAsync([AuditDrafts.ForLocalApprovalRefusal(_device, "local approval " + d.ApprovalId, $"{d.ApprovalId}: {reason}", input)], skipExisting: true);
     }
 
     private AuditDraft LateDraft(DeviceCommands.DecideApproval d, string settledAs, long nowMs) =>

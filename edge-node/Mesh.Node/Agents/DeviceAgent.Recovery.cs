@@ -16,14 +16,18 @@ public sealed partial class DeviceAgent
     {
         var observations = _settings.Lookup.ObservationsAfter(_device, _snapshotMark);
         var settlements = new Dictionary<string, AuditRecord?>(StringComparer.Ordinal);
+        var policies = new Dictionary<string, ActivePolicy?>(StringComparer.Ordinal);
         foreach (var record in observations)
         {
             ApplySettlementsBefore(record.Sequence, settlements);
-            if (_settings.Policies.Resolve(record.PolicyVersion) is not { } policy)
+            if (!policies.TryGetValue(record.PolicyVersion, out var policy))
             {
-                _log.Error("Cannot rebuild {0} from journal record {1}: policy {2} is not in the journal", PersistenceId, record.Sequence, record.PolicyVersion);
-                continue;
+                policies[record.PolicyVersion] = policy = _settings.Policies.Resolve(record.PolicyVersion);
+                if (policy is null)
+                    _log.Error("Cannot rebuild {0} from journal record {1} on: policy {2} is not in the journal", PersistenceId, record.Sequence, record.PolicyVersion);
             }
+            if (policy is null)
+                continue;
             var observation = ObservationRecord.Read(record);
             var decided = DecisionCore.Decide(_state, observation, policy.For(_device), InferenceResults.None, Convert.ToHexStringLower(record.InputDigest.Span));
             if (decided.Event is { } evt)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Xml;
 using Mesh.Node.Decisions;
+using Mesh.Protocol.Policy;
 
 namespace Mesh.Node.Audit;
 
@@ -17,12 +18,8 @@ public static class ApprovalBodies
         w.WriteString("readingTs", Iso(a.ReadingTsMs));
         w.WriteString("deadline", Iso(a.DeadlineMs));
         w.WriteString("maxAge", XmlConvert.ToString(TimeSpan.FromMilliseconds(a.MaxAgeMs)));
-        w.WriteString("onTimeout", a.OnTimeout.ToString().ToLowerInvariant());
-        w.WriteString("offline", a.Offline switch
-        {
-            Protocol.Policy.OfflineApproval.ApproveLocally => "approve_locally",
-            var o => o.ToString().ToLowerInvariant(),
-        });
+        w.WriteString("onTimeout", PolicyNames.Of(a.OnTimeout));
+        w.WriteString("offline", PolicyNames.Of(a.Offline));
         w.WriteString("reason", a.Reason);
     });
 

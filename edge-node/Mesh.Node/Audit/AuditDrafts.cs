@@ -57,6 +57,13 @@ public static class AuditDrafts
     public static AuditDraft ForRejection(string device, string messageKey, byte[] inputDigest, string topic, string reason, ReadOnlyMemory<byte> payload) =>
         new(AuditKind.Rejected, device, messageKey, inputDigest, AuditRoute.None, "", "", "", reason, RejectionBody(topic, reason, payload));
 
+    /// <summary>A refused local approval decision; keyed by the refused input, so a repeat is recorded once.</summary>
+    public static AuditDraft ForLocalApprovalRefusal(string device, string subject, string reason, ReadOnlyMemory<byte> input)
+    {
+        var digest = System.Security.Cryptography.SHA256.HashData(input.Span);
+        return ForRejection(device, "local-approval:" + Convert.ToHexStringLower(digest)[..32], digest, subject, "local approval refused: " + reason, input);
+    }
+
     /// <summary>The MQTT command sent for a rule's action; also the Action record's body.</summary>
     public static string CommandBody(string action, string rule, string reason, long seq, string? approvalId) => Json(w =>
     {

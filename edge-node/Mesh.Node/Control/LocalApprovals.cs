@@ -28,7 +28,10 @@ public sealed partial class LocalApprovals(
 {
     private readonly NodeOptions _options = options.Value;
 
-    public bool Handles(string topic) => topic == LocalApproval.Topic(new SiteId(_options.Site));
+    /// <summary>Where local decisions arrive: <c>mesh-local/&lt;site&gt;/approvals</c>.</summary>
+    public string Topic { get; } = LocalApproval.Topic(new SiteId(options.Value.Site));
+
+    public bool Handles(string topic) => topic == Topic;
 
     /// <summary>Checks the decision and hands it to the device's agent; returns the answer for the result topic.</summary>
     public async Task<(string? ResultTopic, string Answer)> HandleAsync(string topic, ReadOnlyMemory<byte> payload)
@@ -74,10 +77,7 @@ public sealed partial class LocalApprovals(
     private async Task RefuseAsync(string topic, string approvalId, ReadOnlyMemory<byte> payload, string reason)
     {
         LocalApprovalLog.Refused(logger, approvalId, reason);
-        var digest = System.Security.Cryptography.SHA256.HashData(payload.Span);
-        var key = "local-approval:" + Convert.ToHexStringLower(digest)[..32];
-        await journal.AppendAsync([AuditDrafts.ForRejection("", key, digest, topic, "local approval refused: " + reason, payload)], skipExisting: true)
-            .ConfigureAwait(false);
+        await journal.AppendAsync([AuditDrafts.ForLocalApprovalRefusal("", topic, reason, payload)], skipExisting: true).ConfigureAwait(false);
     }
 
     private static partial class LocalApprovalLog

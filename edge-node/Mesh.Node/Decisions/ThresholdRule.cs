@@ -41,8 +41,4 @@ public sealed record ThresholdRule
         if (string.IsNullOrWhiteSpace(OnAction)) return $"rule '{Name}': OnAction is required";
         return null;
     }
-
-    /// <summary>A stable one-line description, part of the policy version.</summary>
-    public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"{Name}:{Metric}>{Above:R}/h{Hysteresis:R}->{OnAction}|{OffAction}");
 }

@@ -23,10 +23,10 @@ public sealed class ExternalBrokerSubscriber : BackgroundService, IMqttPublisher
     private readonly string _clientId;
     private readonly IMqttClient _client;
 
-    public ExternalBrokerSubscriber(IOptions<NodeOptions> options, IngestPipeline pipeline, ILogger<ExternalBrokerSubscriber> logger)
+    public ExternalBrokerSubscriber(IOptions<NodeOptions> options, IngestPipeline pipeline, Control.LocalApprovals localApprovals, ILogger<ExternalBrokerSubscriber> logger)
     {
         _options = options.Value.Mqtt;
-        _localApprovals = Mesh.Protocol.Approvals.LocalApproval.Topic(new Mesh.Protocol.SiteId(options.Value.Site));
+        _localApprovals = localApprovals.Topic;
         _pipeline = pipeline;
         _logger = logger;
         _clientId = _options.ClientId ?? $"mesh-node-{options.Value.NodeId}";

@@ -86,10 +86,6 @@ internal sealed class Comparison(int slot, Operand operand, CompareOp op, double
 {
     private readonly bool _metric = operand is MetricOperand;
 
-    public CompareOp Op => op;
-
-    public double Value => value;
-
     public double Read(in EvalContext ctx)
     {
         if (_metric)
@@ -122,25 +118,7 @@ internal sealed class Comparison(int slot, Operand operand, CompareOp op, double
     public override void Explain(in EvalContext ctx, List<string> into) =>
         into.Add(string.Create(CultureInfo.InvariantCulture, $"{Describe()} (was {Read(ctx):R})"));
 
-    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{Name} {Symbol(op)} {value:R}");
-
-    private string Name => operand switch
-    {
-        MetricOperand m => m.Metric,
-        ModelOutputOperand m => $"{m.Model}.{m.Output}",
-        ConfidenceOperand c => $"confidence({c.Model})",
-        _ => "?",
-    };
-
-    public static string Symbol(CompareOp op) => op switch
-    {
-        CompareOp.Gt => ">",
-        CompareOp.Ge => ">=",
-        CompareOp.Lt => "<",
-        CompareOp.Le => "<=",
-        CompareOp.Eq => "==",
-        _ => "!=",
-    };
+    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{PolicyText.Format(operand)} {PolicyNames.Symbol(op)} {value:R}");
 }
 
 /// <summary>True when the device's window <c>index</c> holds at least <c>atLeast</c> matching readings.</summary>

@@ -46,7 +46,7 @@ public sealed class PolicyHost
         if (_known.TryGetValue(policyRef, out var known))
             return known;
         foreach (var record in _lookup.PolicyActivations())
-            if (PolicyDrafts.TryRestore(record, _attributes, out var restored, out _))
+            if (!_known.ContainsKey(record.PolicyVersion) && PolicyDrafts.TryRestore(record, _attributes, out var restored, out _))
                 _known.TryAdd(restored.Ref, restored);
         return _known.GetValueOrDefault(policyRef);
     }
@@ -110,7 +110,9 @@ public sealed class PolicyHost
                 PolicyLog.Ignored(_logger, candidate.Ref, source.ToString(), current.Ref);
                 return PolicyOfferResult.Older;
             }
-            var replaceable = current.Source.Kind == PolicySource.BuiltIn.Kind || IsNewerActivation(source, current);
+            // Past the check above, a hub offer over a hub policy is a newer activation: the hub's instruction, even to
+            // an older version (a rollback). It does not override a newer version from a local file.
+            var replaceable = current.Source.Kind == PolicySource.BuiltIn.Kind || (source.Kind == "hub" && current.Source.Kind == "hub");
             if (candidate.Version == current.Policy.Version && !replaceable)
                 return await RejectAsync(current, source, candidate.Version, candidate.Sha256,
                     [$"{file}: version {candidate.Version} is already active with other content (sha256 {current.Policy.Sha256[..12]}…); give the changed policy a higher version"]).ConfigureAwait(false);
@@ -133,11 +135,6 @@ public sealed class PolicyHost
             _gate.Release();
         }
     }
-
-    /// <summary>A hub activation after the hub activation running is the hub's instruction, even to an older
-    /// version (a rollback). It does not override a newer version from a local file.</summary>
-    private static bool IsNewerActivation(PolicySource source, ActivePolicy current) =>
-        source.Kind == "hub" && current.Source.Kind == "hub" && source.Activation > current.Source.Activation;
 
     private async Task<PolicyOfferResult> RejectAsync(ActivePolicy current, PolicySource source, long version, string sha256, IReadOnlyList<string> errors)
     {

@@ -112,6 +112,8 @@ public sealed class ReplayEngine
         if (_open is not { } open)
             return;
         _open = null;
+        if (open.Got.Count == 0 && open.Recorded.Count == 0)
+            return;
         var got = open.Got.Select(f => Describe(f.Rule, f.Action, AuditDrafts.GateName(f.Gate))).Order(StringComparer.Ordinal).ToList();
         var expected = open.Recorded.Order(StringComparer.Ordinal).ToList();
         if (!got.SequenceEqual(expected))
