@@ -21,6 +21,7 @@ var root = new RootCommand("mesh: the Mesh edge/cloud agent mesh from the comman
     AuditCommand.Create(),
     ApprovalsCommand.Create(),
     PolicyCommand.Create(),
+    Mesh.Cli.Profile.ProfileCommand.Create(),
     BenchCommand.Create(),
     NodeCommand.Create(),
     ReplayCommand.Create(),

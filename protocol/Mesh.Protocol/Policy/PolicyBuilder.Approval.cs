@@ -1,3 +1,5 @@
+using Mesh.Protocol.Yaml;
+
 namespace Mesh.Protocol.Policy;
 
 internal sealed partial class PolicyBuilder
@@ -10,12 +12,12 @@ internal sealed partial class PolicyBuilder
         if (node is null)
         {
             if (gate == Gate.RequireApproval)
-                _diagnostics.Add(rule.Get("gate")!, "gate require_approval needs an 'approval' mapping (role, timeout, on_timeout, offline)");
+                Diagnostics.Add(rule.Get("gate")!, "gate require_approval needs an 'approval' mapping (role, timeout, on_timeout, offline)");
             return null;
         }
         if (gate is { } other && other != Gate.RequireApproval)
         {
-            _diagnostics.Add(rule.Key("approval")!, $"'approval' is allowed only with gate: require_approval (this rule's gate is {PolicyNames.Of(other)})");
+            Diagnostics.Add(rule.Key("approval")!, $"'approval' is allowed only with gate: require_approval (this rule's gate is {PolicyNames.Of(other)})");
             return null;
         }
         return Approval(node);

@@ -1,3 +1,5 @@
+using Mesh.Protocol.Yaml;
+
 namespace Mesh.Protocol.Policy;
 
 internal sealed partial class PolicyBuilder
@@ -19,7 +21,7 @@ internal sealed partial class PolicyBuilder
                 continue;
             if (shape is not null)
             {
-                _diagnostics.Add(key, $"a condition has exactly one shape, but '{key.Value}' is combined with '{shape.Value}'");
+                Diagnostics.Add(key, $"a condition has exactly one shape, but '{key.Value}' is combined with '{shape.Value}'");
                 return null;
             }
             shape = key;
@@ -27,7 +29,7 @@ internal sealed partial class PolicyBuilder
         if (shape is null)
         {
             if (unknown == 0)
-                _diagnostics.Add(map, $"a condition needs one of: {string.Join(", ", PolicyKeys.ConditionShapes)}");
+                Diagnostics.Add(map, $"a condition needs one of: {string.Join(", ", PolicyKeys.ConditionShapes)}");
             return null;
         }
         return shape.Value switch
@@ -51,7 +53,7 @@ internal sealed partial class PolicyBuilder
             return null;
         if (seq.Items.Count == 0)
         {
-            _diagnostics.Add(seq, $"'{shape}' needs at least one condition");
+            Diagnostics.Add(seq, $"'{shape}' needs at least one condition");
             return null;
         }
         var parts = new List<PolicyCondition>();
@@ -70,7 +72,7 @@ internal sealed partial class PolicyBuilder
         var inner = map.Get("count")!;
         var predicate = Condition(inner, references);
         if (predicate is not (null or CompareCondition))
-            _diagnostics.Add(inner, "'count' counts readings that satisfy a comparison (metric, model or confidence), not a combined condition");
+            Diagnostics.Add(inner, "'count' counts readings that satisfy a comparison (metric, model or confidence), not a combined condition");
         const string owner = "a 'count' condition";
         var within = Required(map, "within", owner) is { } w ? Duration(w) : null;
         var atLeast = Required(map, "at_least", owner) is { } a ? Integer(a, 1, int.MaxValue) : null;
@@ -91,14 +93,14 @@ internal sealed partial class PolicyBuilder
                 continue;
             if (op is not null)
             {
-                _diagnostics.Add(key, $"a comparison takes exactly one operator, but '{key.Value}' follows '{op.Value}'");
+                Diagnostics.Add(key, $"a comparison takes exactly one operator, but '{key.Value}' follows '{op.Value}'");
                 return null;
             }
             op = key;
         }
         if (op is null)
         {
-            _diagnostics.Add(map, $"{what} needs exactly one operator: {string.Join(", ", PolicyKeys.Operators)}");
+            Diagnostics.Add(map, $"{what} needs exactly one operator: {string.Join(", ", PolicyKeys.Operators)}");
             return null;
         }
         var value = Number(map.Get(op.Value)!);
@@ -131,7 +133,7 @@ internal sealed partial class PolicyBuilder
         {
             if (allowed.Contains(key.Value) || !PolicyKeys.Condition.Contains(key.Value))
                 continue;
-            _diagnostics.Add(key, $"'{key.Value}' does not belong in {what}, which takes only: {string.Join(", ", allowed)}");
+            Diagnostics.Add(key, $"'{key.Value}' does not belong in {what}, which takes only: {string.Join(", ", allowed)}");
             ok = false;
         }
         return ok;

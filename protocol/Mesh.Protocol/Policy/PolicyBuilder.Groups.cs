@@ -1,3 +1,5 @@
+using Mesh.Protocol.Yaml;
+
 namespace Mesh.Protocol.Policy;
 
 internal sealed partial class PolicyBuilder
@@ -37,7 +39,7 @@ internal sealed partial class PolicyBuilder
         if (id is not null)
         {
             if (_groups.TryGetValue(id, out var first))
-                _diagnostics.Add(idNode!, $"duplicate group id '{id}' (first at {first.At})");
+                Diagnostics.Add(idNode!, $"duplicate group id '{id}' (first at {first.At})");
             else
                 _groups.Add(id, new GroupInfo(idNode!.At, skills ?? []));
         }
@@ -58,7 +60,7 @@ internal sealed partial class PolicyBuilder
             if (DeviceGlob.TryValidate(glob, out var problem))
                 globs.Add(glob);
             else
-                _diagnostics.Add(item, problem!);
+                Diagnostics.Add(item, problem!);
         }
         return globs.Count == seq.Items.Count ? globs : null;
     }
@@ -71,7 +73,7 @@ internal sealed partial class PolicyBuilder
         foreach (var (key, value) in map.Entries)
         {
             if (key.Value.Length == 0)
-                _diagnostics.Add(key, "an attribute name must not be empty");
+                Diagnostics.Add(key, "an attribute name must not be empty");
             else if (Text(value, $"a string value for attribute '{key.Value}'") is { } text)
                 attributes.Add(key.Value, text);
         }

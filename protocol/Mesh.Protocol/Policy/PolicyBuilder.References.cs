@@ -1,3 +1,5 @@
+using Mesh.Protocol.Yaml;
+
 namespace Mesh.Protocol.Policy;
 
 internal sealed partial class PolicyBuilder
@@ -14,7 +16,7 @@ internal sealed partial class PolicyBuilder
                 if (_groups.ContainsKey(id))
                     continue;
                 var defined = _groups.Count == 0 ? "the policy defines no groups" : "defined groups: " + string.Join(", ", _groups.Keys);
-                _diagnostics.Add(node, $"unknown group '{id}'; {defined}");
+                Diagnostics.Add(node, $"unknown group '{id}'; {defined}");
             }
             foreach (var (model, node) in rule.Models)
                 CheckSkill(rule, model, node);
@@ -26,7 +28,7 @@ internal sealed partial class PolicyBuilder
         if (!rule.HasGroups)
         {
             if (!_groups.Values.Any(g => g.Skills.Contains(model)))
-                _diagnostics.Add(node, $"'{model}' is not a skill of any group; a rule may use a model only where it runs (add it to a group's skills)");
+                Diagnostics.Add(node, $"'{model}' is not a skill of any group; a rule may use a model only where it runs (add it to a group's skills)");
             return;
         }
         var lacking = rule.Groups
@@ -35,7 +37,7 @@ internal sealed partial class PolicyBuilder
             .Distinct()
             .ToList();
         if (lacking.Count > 0)
-            _diagnostics.Add(node, $"'{model}' is not a skill of group {string.Join(", ", lacking)}; a rule may use a model only where it runs");
+            Diagnostics.Add(node, $"'{model}' is not a skill of group {string.Join(", ", lacking)}; a rule may use a model only where it runs");
     }
 
     /// <summary>What one rule refers to. <see cref="HasGroups"/>: the rule names groups (even if none parsed).</summary>

@@ -1,3 +1,5 @@
+using Mesh.Protocol.Yaml;
+
 namespace Mesh.Protocol.Policy;
 
 internal sealed partial class PolicyBuilder
@@ -12,7 +14,7 @@ internal sealed partial class PolicyBuilder
             return null;
         if (seq.Items.Count == 0)
         {
-            _diagnostics.Add(seq, "'rules' needs at least one rule");
+            Diagnostics.Add(seq, "'rules' needs at least one rule");
             return null;
         }
         var rules = new List<PolicyRule>();
@@ -31,7 +33,7 @@ internal sealed partial class PolicyBuilder
         var id = idNode is null ? null : Name(idNode, "rule id", PolicyNames.IsValidId, IdRule);
         if (id is not null && !_ruleIds.TryAdd(id, idNode!.At))
         {
-            _diagnostics.Add(idNode!, $"duplicate rule id '{id}' (first at {_ruleIds[id]})");
+            Diagnostics.Add(idNode!, $"duplicate rule id '{id}' (first at {_ruleIds[id]})");
             id = null;
         }
         var owner = id is null ? "rule" : $"rule '{id}'";

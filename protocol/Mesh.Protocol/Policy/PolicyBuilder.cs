@@ -1,20 +1,23 @@
+using Mesh.Protocol.Yaml;
+
 namespace Mesh.Protocol.Policy;
 
 /// <summary>
 /// Builds a <see cref="SitePolicy"/> from a YAML tree, reporting every problem it finds (not just the first):
 /// unknown and missing keys, wrong types, bad values, and cross-references (rule → group, model → skill).
 /// </summary>
-internal sealed partial class PolicyBuilder
+internal sealed partial class PolicyBuilder : YamlBuilder
 {
-    private readonly PolicyDiagnostics _diagnostics;
-
     /// <summary>What each rule refers to, checked once every group is known.</summary>
     private readonly List<RuleReferences> _references = [];
 
-    private PolicyBuilder(PolicyDiagnostics diagnostics) => _diagnostics = diagnostics;
+    private PolicyBuilder(YamlDiagnostics diagnostics)
+        : base(diagnostics)
+    {
+    }
 
     /// <summary>The policy, or null when any error was reported (including earlier ones).</summary>
-    public static SitePolicy? Build(YNode root, string text, string sha256, PolicyDiagnostics diagnostics) =>
+    public static SitePolicy? Build(YNode root, string text, string sha256, YamlDiagnostics diagnostics) =>
         new PolicyBuilder(diagnostics).Policy(root, text, sha256);
 
     private SitePolicy? Policy(YNode root, string text, string sha256)
@@ -37,7 +40,7 @@ internal sealed partial class PolicyBuilder
         var routing = map.Get("routing") is { } ro ? Routing(ro) : RoutingLimits.Unlimited;
         CheckReferences();
 
-        if (_diagnostics.Count > 0 || site is null || version is null || description is null || groups is null
+        if (Diagnostics.Count > 0 || site is null || version is null || description is null || groups is null
             || rules is null || rateLimits is null || routing is null)
             return null;
         return new SitePolicy

@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using Mesh.Protocol.Yaml;
 
 namespace Mesh.Protocol.Policy;
 
@@ -10,22 +9,22 @@ namespace Mesh.Protocol.Policy;
 /// </summary>
 public static class PolicyLoader
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly YamlDocumentKind Kind =
+        new("policy", "a policy mapping with site, version and rules", SitePolicy.MaxFileBytes);
 
     /// <summary>Parses <paramref name="text"/>; <paramref name="file"/> names the source in errors.</summary>
     public static PolicyParseResult Parse(string text, string file)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(file);
-        var diagnostics = new PolicyDiagnostics(file);
-        var size = Encoding.UTF8.GetByteCount(text);
-        if (size > SitePolicy.MaxFileBytes)
-            return TooLarge(diagnostics, size);
-        var root = YamlTreeReader.Read(text, diagnostics);
+        var diagnostics = new YamlDiagnostics(file);
+        if (!YamlText.WithinLimit(text, Kind, diagnostics))
+            return Failed(diagnostics);
+        var root = YamlTreeReader.Read(text, Kind, diagnostics);
         var policy = root is null ? null : PolicyBuilder.Build(root, text, Sha256(text), diagnostics);
         return policy is not null && diagnostics.Count == 0
             ? new PolicyParseResult(policy, [])
-            : new PolicyParseResult(null, diagnostics.Sorted());
+            : Failed(diagnostics);
     }
 
     /// <summary>Reads and parses the file at <paramref name="path"/> (UTF-8, an initial byte order mark is skipped).
@@ -33,42 +32,13 @@ public static class PolicyLoader
     public static PolicyParseResult LoadFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var diagnostics = new PolicyDiagnostics(path);
-        byte[] bytes;
-        try
-        {
-            var info = new FileInfo(path);
-            if (info.Exists && info.Length > SitePolicy.MaxFileBytes + 3)
-                return TooLarge(diagnostics, info.Length);
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-        {
-            diagnostics.Add(TextPosition.Start, $"cannot read the file: {ex.Message}");
-            return new PolicyParseResult(null, diagnostics.Sorted());
-        }
-        var body = bytes.AsSpan();
-        if (body.StartsWith(Encoding.UTF8.Preamble))
-            body = body[Encoding.UTF8.Preamble.Length..];
-        string text;
-        try
-        {
-            text = StrictUtf8.GetString(body);
-        }
-        catch (DecoderFallbackException)
-        {
-            diagnostics.Add(TextPosition.Start, "the file is not valid UTF-8 text");
-            return new PolicyParseResult(null, diagnostics.Sorted());
-        }
-        return Parse(text, path);
+        var diagnostics = new YamlDiagnostics(path);
+        return YamlText.ReadFile(path, Kind, diagnostics) is { } text ? Parse(text, path) : Failed(diagnostics);
     }
 
     /// <summary>Lower-case hex SHA-256 of the UTF-8 bytes of <paramref name="text"/>: what <see cref="SitePolicy.Sha256"/> holds.</summary>
-    public static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    public static string Sha256(string text) => YamlText.Sha256(text);
 
-    private static PolicyParseResult TooLarge(PolicyDiagnostics diagnostics, long size)
-    {
-        diagnostics.Add(TextPosition.Start, $"the file is {size} bytes; a policy file may be at most {SitePolicy.MaxFileBytes} bytes");
-        return new PolicyParseResult(null, diagnostics.Sorted());
-    }
+    private static PolicyParseResult Failed(YamlDiagnostics diagnostics) =>
+        new(null, [.. diagnostics.Sorted().Select(e => new PolicyError(e.File, e.Line, e.Column, e.Message))]);
 }

@@ -1,4 +1,4 @@
-namespace Mesh.Protocol.Policy;
+namespace Mesh.Protocol.Yaml;
 
 /// <summary>Suggests the known key a misspelt one was probably meant to be (edit distance with transpositions).</summary>
 internal static class KeySuggestion

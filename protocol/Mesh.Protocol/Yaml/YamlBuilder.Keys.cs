@@ -1,9 +1,9 @@
-namespace Mesh.Protocol.Policy;
+namespace Mesh.Protocol.Yaml;
 
-internal sealed partial class PolicyBuilder
+internal abstract partial class YamlBuilder
 {
     /// <summary>Reports every key of <paramref name="map"/> not in <paramref name="known"/>; returns how many.</summary>
-    private int CheckKeys(YMapping map, string context, IReadOnlyList<string> known)
+    protected int CheckKeys(YMapping map, string context, IReadOnlyList<string> known)
     {
         var unknown = 0;
         foreach (var (key, _) in map.Entries)
@@ -11,21 +11,22 @@ internal sealed partial class PolicyBuilder
             if (known.Contains(key.Value))
                 continue;
             unknown++;
-            var message = $"unknown key '{PolicyValues.Shorten(key.Value)}' in {context}; expected one of: {string.Join(", ", known)}";
+            var message = $"unknown key '{YamlValues.Shorten(key.Value)}' in {context}; expected one of: {string.Join(", ", known)}";
             if (KeySuggestion.Closest(key.Value, known) is { } suggestion)
                 message += $" (did you mean '{suggestion}'?)";
-            _diagnostics.Add(key, message);
+            Diagnostics.Add(key, message);
         }
         return unknown;
     }
 
     /// <summary>The value of a required key, or null after reporting it missing (at the mapping). When the mapping
-    /// holds a misspelling of the key, the unknown-key error already says so: no second error.</summary>
-    private YNode? Required(YMapping map, string key, string owner)
+    /// holds a misspelling of the key, the unknown-key error already says so: no second error. A
+    /// <paramref name="hint"/> is appended to the message (why the key is required, what to write).</summary>
+    protected YNode? Required(YMapping map, string key, string owner, string? hint = null)
     {
         var value = map.Get(key);
         if (value is null && !map.Entries.Any(e => KeySuggestion.Closest(e.Key.Value, [key]) == key))
-            _diagnostics.Add(map, $"missing required key '{key}' in {owner}");
+            Diagnostics.Add(map, $"missing required key '{key}' in {owner}" + (hint is null ? "" : "; " + hint));
         return value;
     }
 }

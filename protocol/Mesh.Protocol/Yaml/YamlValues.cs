@@ -1,10 +1,10 @@
 using System.Text.RegularExpressions;
 
-namespace Mesh.Protocol.Policy;
+namespace Mesh.Protocol.Yaml;
 
 /// <summary>What a YAML scalar means under the YAML 1.2 core schema: only plain scalars are null, booleans or
 /// numbers; quoted and block scalars are always strings.</summary>
-internal static partial class PolicyValues
+internal static partial class YamlValues
 {
     public static bool IsNull(YScalar s) => s.Plain && s.Value is "" or "~" or "null" or "Null" or "NULL";
 

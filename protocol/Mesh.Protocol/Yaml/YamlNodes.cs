@@ -1,9 +1,9 @@
-namespace Mesh.Protocol.Policy;
+namespace Mesh.Protocol.Yaml;
 
 // A minimal YAML tree built from parser events, so that every value keeps its 1-based position and the
 // loader alone decides what a scalar means (YAML 1.2 core schema for plain scalars; quoted = string).
 
-/// <summary>A 1-based position in the policy text.</summary>
+/// <summary>A 1-based position in the text.</summary>
 internal readonly record struct TextPosition(int Line, int Column)
 {
     public static readonly TextPosition Start = new(1, 1);

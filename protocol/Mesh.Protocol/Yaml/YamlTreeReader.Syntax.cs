@@ -1,10 +1,10 @@
-namespace Mesh.Protocol.Policy;
+namespace Mesh.Protocol.Yaml;
 
 internal sealed partial class YamlTreeReader
 {
     // A tab in indentation is the most common YAML mistake, and the parser often reports it far from the tab
     // (at the enclosing mapping): point at the tab itself.
-    private static void AddSyntaxError(string text, TextPosition at, string message, PolicyDiagnostics diagnostics)
+    private static void AddSyntaxError(string text, TextPosition at, string message, YamlDiagnostics diagnostics)
     {
         if (FirstIndentationTab(text) is { } tab)
             diagnostics.Add(tab, "tab character in indentation; YAML indents with spaces only");

@@ -1,30 +1,32 @@
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
-namespace Mesh.Protocol.Policy;
+namespace Mesh.Protocol.Yaml;
 
 /// <summary>
-/// Turns policy text into a <see cref="YNode"/> tree: exactly one document, no aliases, no tags, no duplicate
+/// Turns the text of a policy, profile or manifest into a <see cref="YNode"/> tree: exactly one document, no aliases, no tags, no duplicate
 /// or non-scalar keys, at most <see cref="MaxDepth"/> levels. Syntax errors end the read (null root).
 /// </summary>
 internal sealed partial class YamlTreeReader
 {
-    /// <summary>Deepest nesting accepted; real policies need under ten, and the limit bounds recursion.</summary>
+    /// <summary>Deepest nesting accepted; real files need under ten, and the limit bounds recursion.</summary>
     public const int MaxDepth = 64;
 
     private readonly Parser _parser;
-    private readonly PolicyDiagnostics _diagnostics;
+    private readonly YamlDocumentKind _kind;
+    private readonly YamlDiagnostics _diagnostics;
 
-    private YamlTreeReader(string text, PolicyDiagnostics diagnostics)
+    private YamlTreeReader(string text, YamlDocumentKind kind, YamlDiagnostics diagnostics)
     {
         _parser = new Parser(new StringReader(text));
+        _kind = kind;
         _diagnostics = diagnostics;
     }
 
     /// <summary>The document's root, or null when there is none or the text is not well-formed YAML.</summary>
-    public static YNode? Read(string text, PolicyDiagnostics diagnostics)
+    public static YNode? Read(string text, YamlDocumentKind kind, YamlDiagnostics diagnostics)
     {
-        var reader = new YamlTreeReader(text, diagnostics);
+        var reader = new YamlTreeReader(text, kind, diagnostics);
         try
         {
             return reader.ReadStream();
@@ -44,7 +46,7 @@ internal sealed partial class YamlTreeReader
         }
         catch (TooDeepException ex)
         {
-            diagnostics.Add(ex.At, $"the policy is nested more than {MaxDepth} levels deep");
+            diagnostics.Add(ex.At, $"the {kind.Noun} is nested more than {MaxDepth} levels deep");
             return null;
         }
     }
@@ -54,13 +56,13 @@ internal sealed partial class YamlTreeReader
         _parser.Consume<StreamStart>();
         if (!_parser.TryConsume<DocumentStart>(out _))
         {
-            _diagnostics.Add(TextPosition.Start, "the file is empty; expected a policy mapping with site, version and rules");
+            _diagnostics.Add(TextPosition.Start, $"the file is empty; expected {_kind.Expected}");
             return null;
         }
         var root = ReadNode(0);
         _parser.Consume<DocumentEnd>();
         if (_parser.TryConsume<DocumentStart>(out var second))
-            _diagnostics.Add(At(second.Start), "a policy file holds exactly one YAML document; a second one starts here");
+            _diagnostics.Add(At(second.Start), $"a {_kind.Noun} file holds exactly one YAML document; a second one starts here");
         return root;
     }
 
@@ -111,7 +113,7 @@ internal sealed partial class YamlTreeReader
                 continue;
             if (key is not YScalar scalar)
             {
-                _diagnostics.Add(key, "a key must be a plain string, not " + PolicyValues.Describe(key));
+                _diagnostics.Add(key, "a key must be a plain string, not " + YamlValues.Describe(key));
                 continue;
             }
             if (seen.TryGetValue(scalar.Value, out var first))
