@@ -31,4 +31,12 @@ public enum AuditKind : byte
 
     /// <summary>A decision arrived after its approval was already settled; it changed nothing.</summary>
     ApprovalLate = 9,
+
+    /// <summary>A model is ready to serve on the node: name, version, SHA-256 and the execution provider its session
+    /// runs on, with every preferred provider that failed and why (the fallback towards CPU). Written at start.</summary>
+    ModelLoaded = 10,
+
+    /// <summary>A model was refused at start: a missing file, a wrong hash, or shapes that differ from its manifest.
+    /// The node runs on without it (its rules decide "degraded" by the deterministic skill).</summary>
+    ModelRefused = 11,
 }
