@@ -1,0 +1,62 @@
+using Mesh.Inference.Anomaly;
+using Mesh.Inference.Registry;
+using Mesh.Inference.Runtime;
+using Mesh.Inference.Tests.Support;
+
+namespace Mesh.Inference.Tests.Runtime;
+
+/// <summary>Batching across devices changes nothing but the batch: every reading gets the score it gets alone.</summary>
+public sealed class MicroBatcherTests : IAsyncLifetime
+{
+    private LocalModel _model = null!;
+    private LocalModel _single = null!;
+
+    public Task InitializeAsync()
+    {
+        var registered = ModelRegistry.Load(RepoPaths.Models).Find("anomaly").ShouldNotBeNull();
+        _model = LocalModel.Open(registered, ["CPU"], 32, TimeSpan.FromMilliseconds(2));
+        _single = LocalModel.Open(registered, ["CPU"], 1, TimeSpan.Zero);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task ScoreAsync_ManyConcurrentReadings_EachScoreEqualsItsBatchOfOne()
+    {
+        var rows = SensorDataGenerator.Generate(new SensorDataOptions { Seed = 7, Devices = 4, Days = 1 })
+            .Take(600).Select(AnomalyFeatures.Of).ToArray();
+
+        var scored = await Task.WhenAll(rows.Select(r => Task.Run(() => _model.Batcher!.ScoreAsync(r))));
+
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i].CopyTo(_single.Runner!.Row(0));
+            _single.Runner.Run(1);
+            scored[i].Score.ShouldBe(_single.Runner.Score(0), 1e-6f, $"row {i}");
+        }
+        scored.Max(s => s.BatchSize).ShouldBeGreaterThan(1);
+        scored.Max(s => s.BatchSize).ShouldBeLessThanOrEqualTo(32);
+    }
+
+    [Fact]
+    public async Task ScoreAsync_LoneReading_AnsweredAfterTheBoundedWait()
+    {
+        var row = new float[6];
+
+        var score = await _model.Batcher!.ScoreAsync(row).WaitAsync(TimeSpan.FromSeconds(10));
+
+        score.BatchSize.ShouldBe(1);
+        float.IsFinite(score.Score).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void ScoreAsync_WrongWidth_Refused()
+    {
+        Should.Throw<ArgumentException>(() => _model.Batcher!.ScoreAsync(new float[5])).Message.ShouldContain("expected 6 features, got 5");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _model.DisposeAsync();
+        await _single.DisposeAsync();
+    }
+}
