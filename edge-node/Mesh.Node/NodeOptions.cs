@@ -39,6 +39,9 @@ public sealed record NodeOptions
 
     public ApprovalOptions Approvals { get; init; } = new();
 
+    /// <summary>Models, hardware profile, offload peers and the Inference service (section <c>Node:Inference</c>).</summary>
+    public InferenceOptions Inference { get; init; } = new();
+
     /// <summary>Attributes of devices, by device id, that policy groups can match (<c>Node:DeviceAttributes:fridge-1:kind=fridge</c>).</summary>
     public Dictionary<string, Dictionary<string, string>> DeviceAttributes { get; init; } = [];
 }

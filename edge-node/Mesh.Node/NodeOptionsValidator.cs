@@ -45,6 +45,42 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             errors.Add($"Node:Approvals:SiteToken must be at least {Mesh.Protocol.Approvals.LocalApproval.MinTokenLength} characters (or empty for none)");
         if (o.Policy.PollInterval < TimeSpan.FromMilliseconds(50) || o.Policy.PollInterval > TimeSpan.FromHours(1))
             errors.Add($"Node:Policy:PollInterval {o.Policy.PollInterval} must be within 50 ms .. 1 h");
+        ValidateInference(o.Inference, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateInference(InferenceOptions i, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(i.Models))
+            errors.Add("Node:Inference:Models must name the model folder");
+        if (string.IsNullOrWhiteSpace(i.Profiles))
+            errors.Add("Node:Inference:Profiles must name the hardware profile folder");
+        if (i.MaxBatch is < 1 or > 1024)
+            errors.Add($"Node:Inference:MaxBatch {i.MaxBatch} must be within 1..1024");
+        if (i.MaxBatchWait < TimeSpan.Zero || i.MaxBatchWait > TimeSpan.FromMilliseconds(100))
+            errors.Add($"Node:Inference:MaxBatchWait {i.MaxBatchWait} must be within 0 .. 100 ms");
+        if (i.Deadline <= TimeSpan.Zero || i.Deadline > TimeSpan.FromMinutes(1))
+            errors.Add($"Node:Inference:Deadline {i.Deadline} must be within 0 .. 1 min (exclusive of 0)");
+        if (i.RemoteTimeout <= TimeSpan.Zero || i.RemoteTimeout > TimeSpan.FromMinutes(1))
+            errors.Add($"Node:Inference:RemoteTimeout {i.RemoteTimeout} must be within 0 .. 1 min (exclusive of 0)");
+        if (i.PeerRefresh < TimeSpan.FromMilliseconds(100) || i.PeerRefresh > TimeSpan.FromHours(1))
+            errors.Add($"Node:Inference:PeerRefresh {i.PeerRefresh} must be within 100 ms .. 1 h");
+        for (var p = 0; p < i.Peers.Count; p++)
+            if (!IsHttpUrl(i.Peers[p], out _))
+                errors.Add($"Node:Inference:Peers:{p} '{i.Peers[p]}' is not an http:// or https:// address with a port");
+        if (i.ServeUrl.Length > 0 && (!IsHttpUrl(i.ServeUrl, out var serve) || !System.Net.IPAddress.TryParse(serve!.Host, out _) && serve!.Host != "localhost"))
+            errors.Add($"Node:Inference:ServeUrl '{i.ServeUrl}' must be http://<IP address or localhost>:<port>");
+        if (i.BreakerFailures is < 1 or > 1000)
+            errors.Add($"Node:Inference:BreakerFailures {i.BreakerFailures} must be within 1..1000");
+        if (i.BreakerOpenFor <= TimeSpan.Zero || i.BreakerOpenFor > TimeSpan.FromHours(1))
+            errors.Add($"Node:Inference:BreakerOpenFor {i.BreakerOpenFor} must be within 0 .. 1 h (exclusive of 0)");
+    }
+
+    private static bool IsHttpUrl(string text, out Uri? uri)
+    {
+        if (Uri.TryCreate(text, UriKind.Absolute, out uri) && uri.Scheme is "http" or "https" && !uri.IsDefaultPort)
+            return true;
+        uri = null;
+        return false;
     }
 }

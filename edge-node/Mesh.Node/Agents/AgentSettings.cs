@@ -15,4 +15,8 @@ public sealed record AgentSettings(
     HubLink Hub,
     CommandSender Commands,
     JournalLookup Lookup,
-    NodeStats Stats);
+    NodeStats Stats)
+{
+    /// <summary>Runs the models that rules read; null: no inference on this node (model outputs are unknown).</summary>
+    public Inference.IReadingInference? Inference { get; init; }
+}

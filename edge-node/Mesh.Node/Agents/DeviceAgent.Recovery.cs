@@ -28,8 +28,8 @@ public sealed partial class DeviceAgent
             }
             if (policy is null)
                 continue;
-            var observation = ObservationRecord.Read(record);
-            var decided = DecisionCore.Decide(_state, observation, policy.For(_device), InferenceResults.None, Convert.ToHexStringLower(record.InputDigest.Span));
+            var observation = ObservationRecord.Read(record, out _, out var inference);
+            var decided = DecisionCore.Decide(_state, observation, policy.For(_device), inference, Convert.ToHexStringLower(record.InputDigest.Span));
             if (decided.Event is { } evt)
                 _state = _state.Apply(evt, _settings.RedeliveryWindow);
         }

@@ -68,14 +68,50 @@ public sealed partial class DeviceAgent : ReceivePersistentActor, IWithTimers
 
     public static string PersistenceIdFor(string site, string device) => $"device/{site}/{device}";
 
+    private sealed record Inferred(DeviceCommands.Observe Command, Policy.DevicePolicy Policy, InferenceResults Results, IActorRef ReplyTo);
+
+    private sealed record InferenceFailed(DeviceCommands.Observe Command, Policy.DevicePolicy Policy, Exception Cause, IActorRef ReplyTo);
+
     public static Props Props(string site, string device, AgentSettings settings, AuditJournal journal) =>
         Akka.Actor.Props.Create(() => new DeviceAgent(site, device, settings, journal));
 
     private void Handle(DeviceCommands.Observe cmd)
     {
         var policy = _settings.Policies.Current.For(_device);
-        var decision = DecisionCore.Decide(_state, cmd.Observation, policy, InferenceResults.None, cmd.InputDigest);
-        var replyTo = Sender;
+        if (policy.Models.Count > 0 && _settings.Inference is { } inference && !_state.HasSeen(cmd.Observation.Seq))
+        {
+            // The models run first (possibly on another node); the agent keeps its readings in order meanwhile.
+            var sender = Sender;
+            inference.RunAsync(cmd.Observation, policy.Models, policy.Routing).PipeTo(Self,
+                success: runs => new Inferred(cmd, policy, InferenceResults.From(runs), sender),
+                failure: ex => new InferenceFailed(cmd, policy, ex, sender));
+            BecomeStacked(AwaitingInference);
+            return;
+        }
+        Decide(cmd, policy, InferenceResults.None, Sender);
+    }
+
+    private void AwaitingInference()
+    {
+        Command<Inferred>(m =>
+        {
+            UnbecomeStacked();
+            Decide(m.Command, m.Policy, m.Results, m.ReplyTo);
+            Stash.UnstashAll();
+        });
+        Command<InferenceFailed>(m =>
+        {
+            UnbecomeStacked();
+            _log.Error(m.Cause, "Inference for {0} reading {1} failed; deciding without model results", _device, m.Command.Observation.Seq);
+            Decide(m.Command, m.Policy, InferenceResults.None, m.ReplyTo);
+            Stash.UnstashAll();
+        });
+        CommandAny(_ => Stash.Stash());
+    }
+
+    private void Decide(DeviceCommands.Observe cmd, Policy.DevicePolicy policy, InferenceResults inference, IActorRef replyTo)
+    {
+        var decision = DecisionCore.Decide(_state, cmd.Observation, policy, inference, cmd.InputDigest);
         if (decision.Event is not { } reading)
         {
             Resubmit(cmd.Observation.Seq, replyTo);

@@ -19,12 +19,18 @@ public static class DeviceEvents
         string PolicyRef,
         IReadOnlyList<RuleFired> Fired,
         IReadOnlyList<WindowHit> Hits,
-        long IssuedPruneBeforeMs) : IDeviceEvent
+        long IssuedPruneBeforeMs,
+        IReadOnlyList<ModelRun>? Inference = null) : IDeviceEvent
     {
+        /// <summary>The models run for the reading (none when its rules read no model).</summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public IReadOnlyList<ModelRun> Runs => Inference ?? [];
+
         public bool Equals(ReadingProcessed? other) =>
             other is not null && Seq == other.Seq && Timestamp == other.Timestamp && InputDigest == other.InputDigest
             && PolicyRef == other.PolicyRef && IssuedPruneBeforeMs == other.IssuedPruneBeforeMs
-            && Metrics.SequenceEqual(other.Metrics) && Fired.SequenceEqual(other.Fired) && Hits.SequenceEqual(other.Hits);
+            && Metrics.SequenceEqual(other.Metrics) && Fired.SequenceEqual(other.Fired) && Hits.SequenceEqual(other.Hits)
+            && Runs.SequenceEqual(other.Runs);
 
         public override int GetHashCode() => HashCode.Combine(Seq, InputDigest);
     }

@@ -26,12 +26,13 @@ public static class AuditDrafts
         var digest = Convert.FromHexString(r.InputDigest);
         var drafts = new List<AuditDraft>(1 + 2 * r.Fired.Count)
         {
-            new(AuditKind.Observation, device, key, digest, AuditRoute.None, r.PolicyRef, "", "", "accepted", ObservationBody(r, attributes)),
+            new(AuditKind.Observation, device, key, digest, r.Runs.Count > 0 ? r.Runs[0].Route : AuditRoute.None, r.PolicyRef, "", "", "accepted", ObservationBody(r, attributes)),
         };
+        // A decision that read a model carries the route of the (first) model; the Observation record has them all.
+        var route = r.Runs.Count > 0 ? r.Runs[0].Route : AuditRoute.Deterministic(profile, "policy rule: no model needed");
         foreach (var f in r.Fired)
         {
             var ruleKey = $"{key}/{f.Rule}";
-            var route = AuditRoute.Deterministic(profile, "policy rule: no model needed");
             drafts.Add(new(AuditKind.Decision, device, ruleKey, digest, route, r.PolicyRef, f.Rule, f.Action,
                 GateName(f.Gate), DecisionBody(f)));
             if (f.Sends)
@@ -90,6 +91,8 @@ public static class AuditDrafts
                 w.WriteString(name, value);
             w.WriteEndObject();
         }
+        if (r.Runs.Count > 0)
+            ModelRunJson.Write(w, r.Runs);
     });
 
     private static string DecisionBody(RuleFired f) => Json(w =>

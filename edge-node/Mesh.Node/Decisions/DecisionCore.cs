@@ -58,7 +58,8 @@ public static class DecisionCore
         var evt = new DeviceEvents.ReadingProcessed(
             observation.Seq, observation.Timestamp, observation.Metrics, inputDigest, policy.PolicyRef,
             fired ?? (IReadOnlyList<RuleFired>)[], hits ?? (IReadOnlyList<WindowHit>)[],
-            tsMs - policy.IssuedRetentionMs);
+            tsMs - policy.IssuedRetentionMs,
+            inference.Runs.Count == 0 ? null : inference.Runs);
         return new Decision(DecisionOutcome.Accepted, evt);
     }
 

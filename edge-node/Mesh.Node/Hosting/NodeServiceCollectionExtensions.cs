@@ -4,6 +4,7 @@ using Mesh.Node.Agents;
 using Mesh.Node.Audit;
 using Mesh.Node.Control;
 using Mesh.Node.Policy;
+using Mesh.Node.Inference;
 using Mesh.Node.Ingest;
 using Mesh.Node.Sync;
 using Mesh.Protocol.Time;
@@ -44,12 +45,16 @@ public static class NodeServiceCollectionExtensions
             return new PolicyHost(o.Site, BuiltInPolicy.For(o.Site, o.EffectiveRules), attributes,
                 sp.GetRequiredService<AuditJournal>(), sp.GetRequiredService<JournalLookup>(), sp.GetRequiredService<ILogger<PolicyHost>>());
         });
+        services.AddMeshInference();
         services.AddSingleton(sp =>
         {
             var o = Options(sp);
             return new AgentSettings(sp.GetRequiredService<PolicyHost>(), o.Profile, o.Journal.RedeliveryWindow, o.Journal.SnapshotEvery,
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<HubLink>(), sp.GetRequiredService<CommandSender>(),
-                sp.GetRequiredService<JournalLookup>(), sp.GetRequiredService<NodeStats>());
+                sp.GetRequiredService<JournalLookup>(), sp.GetRequiredService<NodeStats>())
+            {
+                Inference = sp.GetRequiredService<InferenceCoordinator>(),
+            };
         });
 
         services.AddAkka("mesh-node", (builder, sp) =>

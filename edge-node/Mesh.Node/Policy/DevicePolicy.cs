@@ -9,8 +9,11 @@ namespace Mesh.Node.Policy;
 /// </summary>
 public sealed class DevicePolicy
 {
-    internal DevicePolicy(string policyRef, string[] metrics, CompiledRule[] rules, CompiledWindow[] windows, RateLimit[] rateLimits)
+    internal DevicePolicy(string policyRef, string[] metrics, CompiledRule[] rules, CompiledWindow[] windows, RateLimit[] rateLimits,
+        string[]? models = null, RoutingLimits? routing = null)
     {
+        Models = models ?? [];
+        Routing = routing;
         PolicyRef = policyRef;
         Metrics = metrics;
         Rules = rules;
@@ -27,6 +30,13 @@ public sealed class DevicePolicy
     internal string[] Metrics { get; }
 
     internal CompiledRule[] Rules { get; }
+
+    /// <summary>Models the rules read (outputs or confidence), sorted ordinally: each reading of the device runs them
+    /// before the core decides.</summary>
+    public IReadOnlyList<string> Models { get; }
+
+    /// <summary>The site's routing limits for those models (null: none).</summary>
+    public RoutingLimits? Routing { get; }
 
     /// <summary>A rule's position in <see cref="Rules"/>, by id.</summary>
     internal FrozenDictionary<string, int> RuleIndex { get; }

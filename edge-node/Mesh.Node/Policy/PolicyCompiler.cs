@@ -6,6 +6,7 @@ namespace Mesh.Node.Policy;
 internal sealed class PolicyCompiler
 {
     private readonly SortedSet<string> _metrics = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> _models = new(StringComparer.Ordinal);
     private readonly List<(string Key, CompareCondition Predicate, TimeSpan Within)> _windows = [];
 
     public static DevicePolicy Compile(SitePolicy policy, string device, IReadOnlyDictionary<string, string> attributes)
@@ -30,7 +31,7 @@ internal sealed class PolicyCompiler
             var clear = r.Clear is { } c ? compiler.Build(c, metrics, r.Id + "/clear") : new NotOf(when);
             return new CompiledRule(r, when, clear);
         }).ToArray();
-        return new DevicePolicy(policy.Ref, metrics, compiled, windows, [.. policy.RateLimits]);
+        return new DevicePolicy(policy.Ref, metrics, compiled, windows, [.. policy.RateLimits], [.. compiler._models], policy.Routing);
     }
 
     public static bool Matches(DeviceGroup group, string device, IReadOnlyDictionary<string, string> attributes)
@@ -61,6 +62,12 @@ internal sealed class PolicyCompiler
                 break;
             case CompareCondition { Operand: MetricOperand m }:
                 _metrics.Add(m.Metric);
+                break;
+            case CompareCondition { Operand: ModelOutputOperand o }:
+                _models.Add(o.Model);
+                break;
+            case CompareCondition { Operand: ConfidenceOperand o }:
+                _models.Add(o.Model);
                 break;
             case CountCondition count:
                 Collect(count.Predicate, path + "/count");

@@ -8,12 +8,14 @@ namespace Mesh.Node.Replay;
 /// <summary>Reads an Observation record's body back into the <see cref="Observation"/> the core decided on.</summary>
 public static class ObservationRecord
 {
-    public static Observation Read(AuditRecord record) => Read(record, out _);
+    public static Observation Read(AuditRecord record) => Read(record, out _, out _);
 
     /// <param name="attributes">The device attributes recorded with the reading, or null.</param>
-    public static Observation Read(AuditRecord record, out IReadOnlyDictionary<string, string>? attributes)
+    /// <param name="inference">The model results recorded with the reading (<see cref="InferenceResults.None"/> when none).</param>
+    public static Observation Read(AuditRecord record, out IReadOnlyDictionary<string, string>? attributes, out InferenceResults inference)
     {
         attributes = null;
+        inference = InferenceResults.None;
         var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(record.Body));
         DateTimeOffset? ts = null;
         long? seq = null;
@@ -48,6 +50,9 @@ public static class ObservationRecord
                         attrs[key] = reader.GetString() ?? "";
                     }
                     attributes = attrs;
+                    break;
+                case Mesh.Node.Audit.ModelRunJson.Member:
+                    inference = InferenceResults.From(Mesh.Node.Audit.ModelRunJson.Read(ref reader));
                     break;
                 default:
                     reader.Skip();

@@ -84,11 +84,11 @@ public sealed class ReplayEngine
             _problems.Add($"record {record.Sequence}: policy {record.PolicyVersion} was never activated in this journal");
             return;
         }
-        var observation = ObservationRecord.Read(record, out var attributes);
+        var observation = ObservationRecord.Read(record, out var attributes, out var inference);
         if (attributes is not null)
             _attributes.TryAdd(record.Device, attributes);
         var state = _states.GetValueOrDefault(record.Device, DeviceState.Empty);
-        var decision = DecisionCore.Decide(state, observation, policy.For(record.Device), InferenceResults.None, Convert.ToHexStringLower(record.InputDigest.Span));
+        var decision = DecisionCore.Decide(state, observation, policy.For(record.Device), inference, Convert.ToHexStringLower(record.InputDigest.Span));
         _readings++;
         if (decision.Event is not { } evt)
         {

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Mesh.Inference.Runtime;
+using Mesh.Node.Routing;
+using Mesh.Protocol.Grpc;
+using Mesh.Protocol.Models;
+using Mesh.Protocol.Profiles;
+
+namespace Mesh.Node.Inference;
+
+public sealed partial class InferenceCoordinator
+{
+    private readonly record struct TargetResult(double Score, string Version, long LatencyMicros);
+
+    /// <summary>A target failed to give a result; the router routes around it.</summary>
+    private sealed class TargetException(string message, TargetFailure failure) : Exception(message)
+    {
+        public TargetFailure Failure { get; } = failure;
+    }
+
+    /// <summary>Every target that could run <paramref name="manifest"/>'s model: this node's session and each peer
+    /// that serves the model, with their priors, round trip and cost. Ids: <c>local:&lt;node&gt;/&lt;provider&gt;</c>,
+    /// <c>peer:…</c> (same site), <c>cloud:…</c>.</summary>
+    private List<RouteCandidate> Candidates(ModelManifest manifest, HashSet<string> excluded)
+    {
+        var list = new List<RouteCandidate>(1 + peers.Peers.Count);
+        if (local.Find(manifest.Name) is { Batcher: not null } mine)
+        {
+            var target = new RouteTarget($"local:{options.NodeId}/{mine.Provider}", TargetKind.Local, options.NodeId, local.Profile.Id, mine.Provider, false);
+            var prior = Prior(local.Profile, manifest, mine.Provider);
+            list.Add(new RouteCandidate(target, prior?.P50Ms ?? 0, prior?.P99Ms ?? 0, 0, local.Profile.CostPerInferenceUsd,
+                prior is not null && !excluded.Contains(target.Id), local.MaxBatch));
+        }
+        foreach (var peer in peers.Peers)
+        {
+            if (peer.Info is not { } info || !info.Models.TryGetValue(manifest.Name, out var served) || served.Width != manifest.Features.Count)
+                continue;
+            var cloud = info.Profile.Location == ProfileLocation.Cloud || info.Site != options.Site;
+            var kind = cloud ? TargetKind.Cloud : TargetKind.SitePeer;
+            var target = new RouteTarget($"{(cloud ? "cloud" : "peer")}:{info.NodeId}/{served.Provider}", kind, info.NodeId, info.Profile.Id,
+                served.Provider, info.Site != options.Site);
+            var prior = Prior(info.Profile, manifest, served.Provider);
+            list.Add(new RouteCandidate(target, prior?.P50Ms ?? 0, prior?.P99Ms ?? 0, info.RoundTripMs, info.Profile.CostPerInferenceUsd,
+                peer.Reachable && prior is not null && !excluded.Contains(target.Id), 8));
+        }
+        return list;
+    }
+
+    /// <summary>The hardware's prior for the model on the provider, else the manifest's; null when neither has one
+    /// (the target is then not a candidate: the router cannot predict it).</summary>
+    private static (double P50Ms, double P99Ms)? Prior(HardwareProfile profile, ModelManifest manifest, string provider)
+    {
+        if (ExecutionProviders.TryParse(provider, out var ep) && profile.Prior(manifest.Name, ep) is { } p)
+            return (p.P50Ms, p.P99Ms);
+        if (manifest.LatencyPriors.TryGetValue(provider, out var m))
+            return (m.P50Ms, m.P99Ms);
+        return null;
+    }
+
+    private Task<TargetResult> ExecuteAsync(RouteCandidate winner, ModelManifest manifest, float[] row) =>
+        winner.Target.Kind == TargetKind.Local ? LocalAsync(manifest, row) : RemoteAsync(winner, manifest, row);
+
+    private async Task<TargetResult> LocalAsync(ModelManifest manifest, float[] row)
+    {
+        var model = local.Find(manifest.Name)!;
+        try
+        {
+            var s = await model.Batcher!.ScoreAsync(row).ConfigureAwait(false);
+            return new TargetResult(s.Score, model.Version, s.TotalMicros);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new TargetException($"{ex.GetType().Name}: {ex.Message}", TargetFailure.Error);
+        }
+    }
+
+    private async Task<TargetResult> RemoteAsync(RouteCandidate winner, ModelManifest manifest, float[] row)
+    {
+        var peer = peers.Peers.First(p => p.Info?.NodeId == winner.Target.Node);
+        var request = new ScoreRequest { Model = manifest.Name, Width = row.Length, Count = 1, NodeId = options.NodeId, Site = options.Site };
+        request.Rows.Add(row);
+        var started = Stopwatch.GetTimestamp();
+        ScoreReply reply;
+        try
+        {
+            reply = await peer.Client.ScoreAsync(request, deadline: DateTime.UtcNow + _options.RemoteTimeout).ConfigureAwait(false);
+        }
+        catch (RpcException ex)
+        {
+            peer.Reachable = false;
+            peer.LastError = $"{ex.StatusCode}: {ex.Status.Detail}";
+            throw new TargetException($"{ex.StatusCode}: {ex.Status.Detail}", ex.StatusCode == StatusCode.DeadlineExceeded ? TargetFailure.Timeout : TargetFailure.Error);
+        }
+        var micros = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+        if (reply.Scores.Count != 1 || !float.IsFinite(reply.Scores[0]) || reply.Scores[0] is < 0 or > 1 || reply.ModelVersion.Length == 0)
+            throw new TargetException($"malformed reply: {reply.Scores.Count} scores, version '{reply.ModelVersion}'", TargetFailure.Error);
+        return new TargetResult(reply.Scores[0], reply.ModelVersion, micros);
+    }
+}

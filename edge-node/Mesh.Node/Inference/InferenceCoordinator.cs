@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Mesh.Inference.Runtime;
+using Mesh.Node.Decisions;
+using Mesh.Node.Routing;
+using Mesh.Protocol.Audit;
+using Mesh.Protocol.Grpc;
+using Mesh.Protocol.Models;
+using Mesh.Protocol.Policy;
+using Mesh.Protocol.Profiles;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Node.Inference;
+
+/// <summary>
+/// Runs the models a reading needs, each on the target the router picks: this node's execution provider, a peer in
+/// the site, a cloud GPU node, or — when none qualifies — the model's deterministic skill ("degraded"). A target that
+/// fails is routed around at once (its breaker counts the failure) and the task goes to the next best, so a reading
+/// never waits on a dead node and is never dropped. Every run's route lists each candidate and why it won or lost.
+/// </summary>
+public sealed partial class InferenceCoordinator(
+    LocalInference local,
+    PeerDirectory peers,
+    LiveStats live,
+    BudgetLedger budget,
+    NodeOptions options,
+    ILogger<InferenceCoordinator> logger) : IReadingInference
+{
+    private readonly InferenceOptions _options = options.Inference;
+
+    public LiveStats Live => live;
+
+    public BudgetLedger Budget => budget;
+
+    /// <summary>Runs each model in <paramref name="models"/> for <paramref name="reading"/>, in order.</summary>
+    public async Task<IReadOnlyList<ModelRun>> RunAsync(Observation reading, IReadOnlyList<string> models, RoutingLimits? routing)
+    {
+        var limits = RouteLimits.From(routing);
+        var runs = new ModelRun[models.Count];
+        for (var i = 0; i < models.Count; i++)
+            runs[i] = await RunOneAsync(reading, models[i], limits).ConfigureAwait(false);
+        return runs;
+    }
+
+    private async Task<ModelRun> RunOneAsync(Observation reading, string model, RouteLimits limits)
+    {
+        if (local.Manifest(model) is not { Score: { } score } manifest)
+            return Unknown(model, "", "score", $"model {model} is not in this node's registry (see its ModelRefused record or Node:Inference:Models)");
+        var row = new float[manifest.Features.Count];
+        if (!ReadingRow.TryFill(manifest.Features, reading, row, out var missing))
+            return Unknown(model, manifest.Version, score.Name, $"the reading has no metric '{missing}', which {model} needs");
+
+        var task = new RouteTask(model, _options.Deadline);
+        var failures = new List<string>(0);
+        var excluded = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var candidates = Candidates(manifest, excluded);
+            var decision = Router.Choose(task, candidates, limits, live, budget.Spent);
+            if (decision.Degraded || decision.Winner is not { } winner)
+                return Deterministic(manifest, row, decision, failures);
+            var id = winner.Target.Id;
+            // Agents spend concurrently: the reservation checks the budget and spends in one step. A breaker that
+            // refuses the call (open, or its one probe already out) sends the task to the next best as well.
+            if (!budget.TryReserve(winner.CostPerInference, limits, out var reservation))
+            {
+                failures.Add($"skipped {id}: the daily budget was spent meanwhile");
+                excluded.Add(id);
+                continue;
+            }
+            if (!live.Started(id))
+            {
+                budget.Release(reservation);
+                failures.Add($"skipped {id}: its breaker refused the call");
+                excluded.Add(id);
+                continue;
+            }
+            try
+            {
+                var result = await ExecuteAsync(winner, manifest, row).ConfigureAwait(false);
+                live.Succeeded(id, TimeSpan.FromMicroseconds(result.LatencyMicros));
+                var reasons = new List<string>(failures.Count + candidates.Count);
+                reasons.AddRange(failures);
+                reasons.AddRange(decision.Reasons());
+                var route = new AuditRoute(id, winner.Target.Profile, model, result.Version, result.LatencyMicros,
+                    (long)Math.Round(winner.CostPerInference * 1_000_000), reasons);
+                return new ModelRun(model, result.Version, score.Name, result.Score, ModelRun.ConfidenceOf(result.Score), false, route);
+            }
+            catch (TargetException ex)
+            {
+                budget.Release(reservation);
+                live.Failed(id, ex.Failure);
+                InferenceLog.TargetFailed(logger, id, model, ex.Message);
+                failures.Add(Clip($"failed {id}: {ex.Message}; re-routed"));
+                excluded.Add(id);
+            }
+        }
+    }
+
+    private ModelRun Deterministic(ModelManifest manifest, float[] row, RouteDecision decision, List<string> failures)
+    {
+        var reasons = new List<string>(failures.Count + decision.Verdicts.Count + 1);
+        reasons.AddRange(failures);
+        reasons.AddRange(decision.Reasons());
+        var target = $"deterministic:{options.NodeId}";
+        if (manifest.Fallback is not { } fallback)
+        {
+            reasons.Add($"model {manifest.Name} has no deterministic skill: its outputs are unknown");
+            return new ModelRun(manifest.Name, manifest.Version, manifest.Score!.Name, null, double.NaN, true,
+                new AuditRoute(target, local.Profile.Id, manifest.Name, manifest.Version, 0, 0, reasons));
+        }
+        var value = BandSkill.Score(fallback, manifest.Features, row, out var outside);
+        reasons.Add(outside is null ? $"skill {fallback.Skill}: every metric within its band" : $"skill {fallback.Skill}: {outside}");
+        return new ModelRun(manifest.Name, manifest.Version, manifest.Score!.Name, value, fallback.Confidence, true,
+            new AuditRoute(target, local.Profile.Id, manifest.Name, manifest.Version, 0, 0, reasons));
+    }
+
+    private ModelRun Unknown(string model, string version, string output, string reason) =>
+        new(model, version, output, null, double.NaN, true,
+            new AuditRoute($"deterministic:{options.NodeId}", local.Profile.Id, model, version, 0, 0, [Clip(reason)]));
+
+    private static string Clip(string s) => s.Length <= RouteDecision.MaxReasonLength ? s : s[..(RouteDecision.MaxReasonLength - 3)] + "...";
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Mesh.Protocol.Grpc;
+using Mesh.Protocol.Profiles;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Mesh.Node.Inference;
+
+/// <summary>
+/// The nodes this node may offload inference to (<c>Node:Inference:Peers</c>). Asks each for its profile, models and
+/// load every <c>PeerRefresh</c>; the round trip of that call is the measured network round trip the router uses.
+/// A peer that does not answer stays listed (unavailable, with the reason) so routing explains why it lost.
+/// </summary>
+public sealed class PeerDirectory : BackgroundService
+{
+    private readonly InferencePeer[] _peers;
+    private readonly NodeOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<PeerDirectory> _logger;
+
+    public PeerDirectory(IOptions<NodeOptions> options, TimeProvider time, ILogger<PeerDirectory> logger)
+    {
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _peers = _options.Inference.Peers.Select(u => new InferencePeer(u)).ToArray();
+    }
+
+    public IReadOnlyList<InferencePeer> Peers => _peers;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_peers.Length == 0)
+            return;
+        using var timer = new PeriodicTimer(_options.Inference.PeerRefresh, _time);
+        do
+        {
+            await Task.WhenAll(_peers.Select(p => RefreshAsync(p, stoppingToken)));
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Asks every peer now (tests and start-up use it to avoid waiting for the first tick).</summary>
+    public Task RefreshAllAsync(CancellationToken ct = default) => Task.WhenAll(_peers.Select(p => RefreshAsync(p, ct)));
+
+    private async Task RefreshAsync(InferencePeer peer, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var info = await peer.Client.DescribeAsync(new DescribeRequest { NodeId = _options.NodeId, Site = _options.Site },
+                deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: ct);
+            var rtt = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var parsed = ProfileLoader.Parse(info.ProfileYaml, $"profile of {peer.Url}");
+            if (parsed.Profile is not { } profile)
+            {
+                Unreachable(peer, $"advertised an invalid profile: {parsed.Errors[0]}");
+                return;
+            }
+            var wasReachable = peer.Reachable;
+            var smoothed = peer.Info is { } prior ? 0.8 * prior.RoundTripMs + 0.2 * rtt : rtt;
+            peer.Info = new PeerInfo(peer.Url, info.NodeId, info.Site, profile, info.Models.ToDictionary(m => m.Name, StringComparer.Ordinal),
+                info.QueueDepth, smoothed, _time.GetUtcNow());
+            peer.Reachable = true;
+            peer.LastError = "";
+            if (!wasReachable)
+                InferenceLog.PeerDescribed(_logger, peer.Url, info.NodeId, info.Site, profile.Id, string.Join(", ", info.Models.Select(m => $"{m.Name} {m.Version} on {m.Provider}")));
+        }
+        catch (RpcException ex) when (!ct.IsCancellationRequested)
+        {
+            Unreachable(peer, $"{ex.StatusCode}: {ex.Status.Detail}");
+        }
+    }
+
+    private void Unreachable(InferencePeer peer, string reason)
+    {
+        if (peer.Reachable || peer.LastError != reason)
+            InferenceLog.PeerUnreachable(_logger, peer.Url, reason);
+        peer.Reachable = false;
+        peer.LastError = reason;
+    }
+
+    public override void Dispose()
+    {
+        foreach (var p in _peers)
+            p.Dispose();
+        base.Dispose();
+    }
+}
