@@ -22,6 +22,7 @@ public sealed class MicroBatcher : IAsyncDisposable
     private readonly Request[] _batch;
     private readonly Task _loop;
     private Task<bool>? _pendingWait;
+    private int _queued;
 
     public MicroBatcher(ReadingModelRunner runner, TimeSpan maxWait)
     {
@@ -35,7 +36,7 @@ public sealed class MicroBatcher : IAsyncDisposable
     public TimeSpan MaxWait { get; }
 
     /// <summary>Requests queued and not yet taken into a batch.</summary>
-    public int QueueDepth => _queue.Reader.Count;
+    public int QueueDepth => Volatile.Read(ref _queued);
 
     /// <summary>Scores one input row (copied; the caller may reuse it).</summary>
     public Task<BatchScore> ScoreAsync(ReadOnlySpan<float> row)
@@ -43,8 +44,12 @@ public sealed class MicroBatcher : IAsyncDisposable
         if (row.Length != _runner.Width)
             throw new ArgumentException($"expected {_runner.Width} features, got {row.Length}", nameof(row));
         var request = new Request(row.ToArray());
+        Interlocked.Increment(ref _queued);
         if (!_queue.Writer.TryWrite(request))
+        {
+            Interlocked.Decrement(ref _queued);
             throw new ObjectDisposedException(nameof(MicroBatcher));
+        }
         return request.Completion.Task;
     }
 
@@ -99,6 +104,7 @@ public sealed class MicroBatcher : IAsyncDisposable
 
     private void RunBatch(int n)
     {
+        Interlocked.Add(ref _queued, -n);
         var started = Stopwatch.GetTimestamp();
         try
         {

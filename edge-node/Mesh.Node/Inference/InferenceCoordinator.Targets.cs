@@ -10,7 +10,10 @@ namespace Mesh.Node.Inference;
 
 public sealed partial class InferenceCoordinator
 {
-    private readonly record struct TargetResult(double Score, string Version, long LatencyMicros);
+    /// <param name="LatencyMicros">End to end, as the reading waited for it.</param>
+    /// <param name="ServiceMicros">The part the target itself spent (queue and run); for a remote target the rest is the network,
+    /// which the router adds separately as the round trip, so the service average must not count it twice.</param>
+    private readonly record struct TargetResult(double Score, string Version, long LatencyMicros, long ServiceMicros);
 
     /// <summary>A target failed to give a result; the router routes around it.</summary>
     private sealed class TargetException(string message, TargetFailure failure) : Exception(message)
@@ -66,7 +69,7 @@ public sealed partial class InferenceCoordinator
         try
         {
             var s = await model.Batcher!.ScoreAsync(row).ConfigureAwait(false);
-            return new TargetResult(s.Score, model.Version, s.TotalMicros);
+            return new TargetResult(s.Score, model.Version, s.TotalMicros, s.TotalMicros);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -92,8 +95,11 @@ public sealed partial class InferenceCoordinator
             throw new TargetException($"{ex.StatusCode}: {ex.Status.Detail}", ex.StatusCode == StatusCode.DeadlineExceeded ? TargetFailure.Timeout : TargetFailure.Error);
         }
         var micros = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
-        if (reply.Scores.Count != 1 || !float.IsFinite(reply.Scores[0]) || reply.Scores[0] is < 0 or > 1 || reply.ModelVersion.Length == 0)
-            throw new TargetException($"malformed reply: {reply.Scores.Count} scores, version '{reply.ModelVersion}'", TargetFailure.Error);
-        return new TargetResult(reply.Scores[0], reply.ModelVersion, micros);
+        if (reply.Scores.Count != 1 || !float.IsFinite(reply.Scores[0]) || reply.Scores[0] is < 0 or > 1 || reply.ModelVersion.Length == 0
+            || reply.ServingNode != winner.Target.Node || reply.QueueMicros < 0 || reply.RunMicros < 0)
+            throw new TargetException($"malformed reply: {reply.Scores.Count} scores, version '{reply.ModelVersion}', from '{reply.ServingNode}'", TargetFailure.Error);
+        var service = Math.Min(micros, reply.QueueMicros + reply.RunMicros);
+        peer.ObserveRoundTrip((micros - service) / 1000.0);
+        return new TargetResult(reply.Scores[0], reply.ModelVersion, micros, service);
     }
 }

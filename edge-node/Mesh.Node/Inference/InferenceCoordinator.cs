@@ -78,7 +78,7 @@ public sealed partial class InferenceCoordinator(
             try
             {
                 var result = await ExecuteAsync(winner, manifest, row).ConfigureAwait(false);
-                live.Succeeded(id, TimeSpan.FromMicroseconds(result.LatencyMicros));
+                live.Succeeded(id, TimeSpan.FromMicroseconds(result.ServiceMicros));
                 var reasons = new List<string>(failures.Count + candidates.Count);
                 reasons.AddRange(failures);
                 reasons.AddRange(decision.Reasons());

@@ -36,5 +36,15 @@ public sealed class InferencePeer(string url) : IDisposable
 
     public string LastError { get; set; } = "not asked yet";
 
+    /// <summary>Moving average of the network round trip (weight 0.2 for a new sample), as the router's EWMA of latency.</summary>
+    public static double Smooth(double average, double sample) => 0.8 * average + 0.2 * sample;
+
+    /// <summary>Folds a round trip measured on a Score call (its time minus the time the peer says it spent) into the advertisement.</summary>
+    public void ObserveRoundTrip(double ms)
+    {
+        if (Info is { } info && ms >= 0)
+            Info = info with { RoundTripMs = Smooth(info.RoundTripMs, ms) };
+    }
+
     public void Dispose() => _channel.Dispose();
 }

@@ -47,12 +47,12 @@ public sealed class PeerDirectory : BackgroundService
 
     private async Task RefreshAsync(InferencePeer peer, CancellationToken ct)
     {
-        var started = Stopwatch.GetTimestamp();
         try
         {
-            var info = await peer.Client.DescribeAsync(new DescribeRequest { NodeId = _options.NodeId, Site = _options.Site },
-                deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: ct);
-            var rtt = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var (info, rtt) = await DescribeAsync(peer, ct);
+            // The first call to a peer also opens the connection: ask again for a round trip that is only the network.
+            if (peer.Info is null)
+                (info, rtt) = await DescribeAsync(peer, ct);
             var parsed = ProfileLoader.Parse(info.ProfileYaml, $"profile of {peer.Url}");
             if (parsed.Profile is not { } profile)
             {
@@ -60,7 +60,7 @@ public sealed class PeerDirectory : BackgroundService
                 return;
             }
             var wasReachable = peer.Reachable;
-            var smoothed = peer.Info is { } prior ? 0.8 * prior.RoundTripMs + 0.2 * rtt : rtt;
+            var smoothed = peer.Info is { } prior ? InferencePeer.Smooth(prior.RoundTripMs, rtt) : rtt;
             peer.Info = new PeerInfo(peer.Url, info.NodeId, info.Site, profile, info.Models.ToDictionary(m => m.Name, StringComparer.Ordinal),
                 info.QueueDepth, smoothed, _time.GetUtcNow());
             peer.Reachable = true;
@@ -72,6 +72,14 @@ public sealed class PeerDirectory : BackgroundService
         {
             Unreachable(peer, $"{ex.StatusCode}: {ex.Status.Detail}");
         }
+    }
+
+    private async Task<(InferenceNodeInfo Info, double RoundTripMs)> DescribeAsync(InferencePeer peer, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var info = await peer.Client.DescribeAsync(new DescribeRequest { NodeId = _options.NodeId, Site = _options.Site },
+            deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: ct);
+        return (info, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private void Unreachable(InferencePeer peer, string reason)

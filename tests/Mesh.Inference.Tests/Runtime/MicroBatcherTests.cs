@@ -34,6 +34,7 @@ public sealed class MicroBatcherTests : IAsyncLifetime
             scored[i].Score.ShouldBe(_single.Runner.Score(0), 1e-6f, $"row {i}");
         }
         scored.Max(s => s.BatchSize).ShouldBeGreaterThan(1);
+        _model.Batcher!.QueueDepth.ShouldBe(0);
         scored.Max(s => s.BatchSize).ShouldBeLessThanOrEqualTo(32);
     }
 
