@@ -22,6 +22,7 @@ var root = new RootCommand("mesh: the Mesh edge/cloud agent mesh from the comman
     ApprovalsCommand.Create(),
     PolicyCommand.Create(),
     Mesh.Cli.Profile.ProfileCommand.Create(),
+    Mesh.Cli.Model.ModelCommand.Create(),
     BenchCommand.Create(),
     NodeCommand.Create(),
     ReplayCommand.Create(),
