@@ -3,7 +3,8 @@ namespace Mesh.Node;
 /// <summary>Inference on this node and on the nodes it may offload to (section <c>Node:Inference</c>).</summary>
 public sealed record InferenceOptions
 {
-    /// <summary>The model registry: one sub-folder per model with <c>manifest.yaml</c> and the ONNX file. Default <c>models</c>.</summary>
+    /// <summary>The model registry: one sub-folder per model with <c>manifest.yaml</c> and the ONNX file. Default <c>models</c>.
+    /// Empty: this node runs no model itself (a thin gateway) and offloads every inference to its <see cref="Peers"/>.</summary>
     public string Models { get; init; } = "models";
 
     /// <summary>The hardware profile folder; the node's own profile is <c>&lt;Profiles&gt;/&lt;Node:Profile&gt;.yaml</c>. Default <c>hardware-profiles</c>.</summary>

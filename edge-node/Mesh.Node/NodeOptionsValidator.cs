@@ -51,8 +51,6 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
 
     private static void ValidateInference(InferenceOptions i, List<string> errors)
     {
-        if (string.IsNullOrWhiteSpace(i.Models))
-            errors.Add("Node:Inference:Models must name the model folder");
         if (string.IsNullOrWhiteSpace(i.Profiles))
             errors.Add("Node:Inference:Profiles must name the hardware profile folder");
         if (i.MaxBatch is < 1 or > 1024)

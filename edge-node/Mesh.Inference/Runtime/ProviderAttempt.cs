@@ -12,8 +12,13 @@ public sealed record ProviderChoice(string Provider, IReadOnlyList<ProviderAttem
     /// <summary>True when a preferred provider failed and a later one (in the end CPU) took over.</summary>
     public bool FellBack => Attempts.Count > 0 && !Attempts[0].Loaded;
 
-    /// <summary>One line for logs and audit records: "CUDA → CPU (CUDA: EntryPointNotFoundException …)".</summary>
+    /// <summary>Short, for people: "CPU (TensorRT, CUDA failed)"; the reasons are in <see cref="Attempts"/>.</summary>
     public string Describe() => FellBack
-        ? $"{Attempts[0].Provider} → {Provider} ({string.Join("; ", Attempts.Where(a => !a.Loaded))})"
+        ? $"{Provider} ({string.Join(", ", Attempts.Where(a => !a.Loaded).Select(a => a.Provider))} failed)"
+        : Provider;
+
+    /// <summary>One line for logs and audit records: the short form and why each provider before it failed.</summary>
+    public string Explain() => FellBack
+        ? $"{Describe()}: {string.Join("; ", Attempts.Where(a => !a.Loaded))}"
         : Provider;
 }

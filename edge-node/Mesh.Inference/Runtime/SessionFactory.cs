@@ -60,13 +60,10 @@ public static class SessionFactory
         }
     }
 
-    private static string Reason(string provider, Exception ex, string[] available)
-    {
-        var what = $"{ex.GetType().Name}: {FirstLine(ex.Message)}";
-        return available.Contains(ExecutionProviderNames.RuntimeName(provider))
-            ? $"failed to start ({what})"
-            : $"not in this ONNX Runtime build, which has {string.Join(", ", available)} ({what}); build with -p:OnnxRuntimeFlavor=Gpu or DirectML";
-    }
+    private static string Reason(string provider, Exception ex, string[] available) =>
+        available.Contains(ExecutionProviderNames.RuntimeName(provider))
+            ? $"failed to start ({ex.GetType().Name}: {FirstLine(ex.Message)})"
+            : $"not in this ONNX Runtime build ({ex.GetType().Name}; it has {string.Join(", ", available)}): build with -p:OnnxRuntimeFlavor=Gpu (or DirectML on Windows)";
 
     private static string FirstLine(string message)
     {

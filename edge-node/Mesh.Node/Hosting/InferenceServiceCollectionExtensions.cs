@@ -17,7 +17,8 @@ public static class InferenceServiceCollectionExtensions
         {
             var o = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
             var profile = LoadProfile(o);
-            return LocalInference.Open(profile, NodePaths.Resolve(o.Inference.Models), o.Inference, sp.GetRequiredService<ILogger<LocalInference>>());
+            var models = string.IsNullOrWhiteSpace(o.Inference.Models) ? "" : NodePaths.Resolve(o.Inference.Models);
+            return LocalInference.Open(profile, models, o.Inference, sp.GetRequiredService<ILogger<LocalInference>>());
         });
         services.AddSingleton(sp =>
         {

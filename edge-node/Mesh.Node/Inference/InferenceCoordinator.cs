@@ -44,8 +44,8 @@ public sealed partial class InferenceCoordinator(
 
     private async Task<ModelRun> RunOneAsync(Observation reading, string model, RouteLimits limits)
     {
-        if (local.Manifest(model) is not { Score: { } score } manifest)
-            return Unknown(model, "", "score", $"model {model} is not in this node's registry (see its ModelRefused record or Node:Inference:Models)");
+        if (ManifestOf(model) is not { Score: { } score } manifest)
+            return Unknown(model, "", "score", $"model {model} is neither in this node's registry nor served by a peer it reaches");
         var row = new float[manifest.Features.Count];
         if (!ReadingRow.TryFill(manifest.Features, reading, row, out var missing))
             return Unknown(model, manifest.Version, score.Name, $"the reading has no metric '{missing}', which {model} needs");
@@ -113,6 +113,17 @@ public sealed partial class InferenceCoordinator(
         reasons.Add(outside is null ? $"skill {fallback.Skill}: every metric within its band" : $"skill {fallback.Skill}: {outside}");
         return new ModelRun(manifest.Name, manifest.Version, manifest.Score!.Name, value, fallback.Confidence, true,
             new AuditRoute(target, local.Profile.Id, manifest.Name, manifest.Version, 0, 0, reasons));
+    }
+
+    /// <summary>This node's manifest of the model, else one a peer serving it advertised (a thin gateway without the model).</summary>
+    private ModelManifest? ManifestOf(string model)
+    {
+        if (local.Manifest(model) is { } mine)
+            return mine;
+        foreach (var peer in peers.Peers)
+            if (peer.Info?.Manifests.TryGetValue(model, out var theirs) == true)
+                return theirs;
+        return null;
     }
 
     private ModelRun Unknown(string model, string version, string output, string reason) =>

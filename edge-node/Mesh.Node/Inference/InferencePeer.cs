@@ -1,12 +1,14 @@
 using Grpc.Net.Client;
 using Mesh.Protocol.Grpc;
+using Mesh.Protocol.Models;
 using Mesh.Protocol.Profiles;
 
 namespace Mesh.Node.Inference;
 
 /// <summary>What a node serving inference advertised the last time it answered Describe.</summary>
+/// <param name="Manifests">The manifests of the served models that parsed (a node without a model builds its rows from them).</param>
 public sealed record PeerInfo(string Url, string NodeId, string Site, HardwareProfile Profile, IReadOnlyDictionary<string, ServedModel> Models,
-    int QueueDepth, double RoundTripMs, DateTimeOffset SeenAt);
+    IReadOnlyDictionary<string, ModelManifest> Manifests, int QueueDepth, double RoundTripMs, DateTimeOffset SeenAt);
 
 /// <summary>One configured peer: its channel, its last advertisement, and whether it answered the last time.</summary>
 public sealed class InferencePeer(string url) : IDisposable

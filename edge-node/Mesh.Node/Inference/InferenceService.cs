@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Mesh.Protocol.Grpc;
+using Mesh.Protocol.Models;
 using Mesh.Protocol.Profiles;
 using Microsoft.Extensions.Logging;
 
@@ -30,7 +31,11 @@ public sealed class InferenceService(LocalInference local, NodeOptions options, 
             if (m.Batcher is null)
                 continue;
             depth += m.Batcher.QueueDepth;
-            info.Models.Add(new ServedModel { Name = m.Name, Version = m.Version, Sha256 = m.Registered.Manifest.Sha256, Provider = m.Provider, Width = m.Runner!.Width });
+            info.Models.Add(new ServedModel
+            {
+                Name = m.Name, Version = m.Version, Sha256 = m.Registered.Manifest.Sha256, Provider = m.Provider, Width = m.Runner!.Width,
+                ManifestYaml = ManifestLoader.Write(m.Registered.Manifest),
+            });
         }
         info.QueueDepth = depth;
         return Task.FromResult(info);

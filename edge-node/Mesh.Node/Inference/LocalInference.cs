@@ -39,7 +39,8 @@ public sealed class LocalInference : IAsyncDisposable
     /// <summary>Loads the registry folder and opens every model that passes its checks.</summary>
     public static LocalInference Open(HardwareProfile profile, string modelsFolder, InferenceOptions options, ILogger logger)
     {
-        var load = ModelRegistry.Load(modelsFolder);
+        // No folder configured: a thin gateway that runs no model itself and offloads to its peers.
+        var load = modelsFolder.Length == 0 ? new RegistryLoad([], []) : ModelRegistry.Load(modelsFolder);
         var refused = new List<RegistryProblem>(load.Problems);
         var providers = profile.ExecutionProviders.Select(ExecutionProviders.Name).ToArray();
         var opened = new Dictionary<string, LocalModel>(StringComparer.Ordinal);
@@ -50,7 +51,7 @@ public sealed class LocalInference : IAsyncDisposable
                 var model = LocalModel.Open(registered, providers, options.MaxBatch, options.MaxBatchWait);
                 opened[model.Name] = model;
                 if (model.Session.Provider.FellBack)
-                    InferenceLog.ProviderFellBack(logger, model.Name, model.Session.Provider.Describe());
+                    InferenceLog.ProviderFellBack(logger, model.Name, model.Session.Provider.Explain());
                 InferenceLog.ModelOpened(logger, model.Name, model.Version, model.Provider);
             }
             catch (ModelRefusedException ex)

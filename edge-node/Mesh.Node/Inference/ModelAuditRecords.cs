@@ -29,7 +29,7 @@ public sealed class ModelAuditRecords(LocalInference local, AuditJournal journal
                     w.WriteString("sha256", manifest.Sha256);
                     w.WriteString("profile", local.Profile.Id);
                     w.WriteString("provider", choice.Provider);
-                    w.WriteString("fallback", choice.FellBack ? choice.Describe() : "");
+                    w.WriteString("fallback", choice.FellBack ? choice.Explain() : "");
                     w.WriteStartArray("attempts");
                     foreach (var a in choice.Attempts)
                         w.WriteStringValue(a.ToString());

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Grpc.Core;
 using Mesh.Protocol.Grpc;
+using Mesh.Protocol.Models;
 using Mesh.Protocol.Profiles;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -61,8 +62,12 @@ public sealed class PeerDirectory : BackgroundService
             }
             var wasReachable = peer.Reachable;
             var smoothed = peer.Info is { } prior ? InferencePeer.Smooth(prior.RoundTripMs, rtt) : rtt;
+            var manifests = new Dictionary<string, ModelManifest>(StringComparer.Ordinal);
+            foreach (var m in info.Models)
+                if (ManifestLoader.Parse(m.ManifestYaml, $"manifest of {m.Name} from {peer.Url}").Manifest is { } manifest && manifest.Name == m.Name)
+                    manifests[m.Name] = manifest;
             peer.Info = new PeerInfo(peer.Url, info.NodeId, info.Site, profile, info.Models.ToDictionary(m => m.Name, StringComparer.Ordinal),
-                info.QueueDepth, smoothed, _time.GetUtcNow());
+                manifests, info.QueueDepth, smoothed, _time.GetUtcNow());
             peer.Reachable = true;
             peer.LastError = "";
             if (!wasReachable)

@@ -73,7 +73,8 @@ public sealed class ThirdPartyModelTests(SileroModel silero)
         // The CPU package has no CUDA entry point: the append throws EntryPointNotFoundException, not an ORT exception.
         cuda.Reason.ShouldContain("EntryPointNotFoundException");
         cuda.Reason.ShouldContain("-p:OnnxRuntimeFlavor=Gpu");
-        session.Provider.Describe().ShouldStartWith("CUDA → CPU (CUDA: ");
+        session.Provider.Describe().ShouldBe("CPU (CUDA failed)");
+        session.Provider.Explain().ShouldStartWith("CPU (CUDA failed): CUDA: not in this ONNX Runtime build (EntryPointNotFoundException; ");
     }
 
     private static (float Probability, float[] State) Run(ModelSession session, float[] audio, float[] state)

@@ -12,15 +12,21 @@ public static class DemoPolicy
 {
     private const string Resource = "Mesh.Cli.Demo.site-a.yaml";
     private const string SiteLine = "site: site-a\n";
+    private const string ResidencyLine = "  raw_readings_leave_site: false\n";
 
-    public static string For(string site)
+    /// <summary>The demo policy of <paramref name="site"/>; with <paramref name="readingsMayLeave"/>, its raw readings may
+    /// leave the site (the router may then send the anomaly model's work to the cloud node).</summary>
+    public static string For(string site, bool readingsMayLeave = false)
     {
         using var stream = typeof(DemoPolicy).Assembly.GetManifestResourceStream(Resource)
             ?? throw new InvalidOperationException($"resource {Resource} is missing from the build");
         var text = new StreamReader(stream).ReadToEnd().ReplaceLineEndings("\n");
         if (!text.Contains(SiteLine, StringComparison.Ordinal))
             throw new InvalidOperationException($"policies/site-a.yaml must contain the line '{SiteLine.Trim()}'");
-        return text.Replace(SiteLine, $"site: {site}\n", StringComparison.Ordinal);
+        if (!text.Contains(ResidencyLine, StringComparison.Ordinal))
+            throw new InvalidOperationException($"policies/site-a.yaml must contain the line '{ResidencyLine.Trim()}'");
+        text = text.Replace(SiteLine, $"site: {site}\n", StringComparison.Ordinal);
+        return readingsMayLeave ? text.Replace(ResidencyLine, "  raw_readings_leave_site: true\n", StringComparison.Ordinal) : text;
     }
 
     /// <summary>The version of the embedded policy (the same for every site).</summary>

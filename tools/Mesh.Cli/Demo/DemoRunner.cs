@@ -2,18 +2,31 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using Mesh.Cli.Audit;
 using Mesh.Cli.Sim;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Mesh.Cli.Demo;
 
 /// <summary>
-/// Runs the demo: hub, two nodes (site-a, site-b), one simulator per site, then accounts for every reading:
-/// each acknowledged reading must have exactly one Observation record, every node's chain must verify both
-/// in its own journal and at the hub, and the hub must hold every record the nodes wrote.
+/// Runs the demo: a hub, a cloud GPU node (a mesh-node with the cloud-a10g profile serving Inference), and two
+/// edge nodes. site-a's node (an edge server) runs the anomaly model itself; site-b's node is a thin gateway that
+/// runs no model and, its policy letting raw readings leave the site, offloads to the cloud node. Each site has
+/// thermal sensors (rules only) and cold rooms (the anomaly model decides). The cloud node is stopped after two
+/// thirds of the run: site-b's remaining cold-room readings are decided by the model's deterministic skill
+/// (degraded). Then every reading is accounted for: each acknowledged reading must have exactly one Observation
+/// record, every node's chain must verify both in its own journal and at the hub, the hub must hold every record
+/// the nodes wrote, and replay must reproduce every decision (the model's recorded results included).
 /// </summary>
 public sealed class DemoRunner(DemoOptions options)
 {
-    private static readonly (string Node, string Site)[] Nodes = [("edge-a", "site-a"), ("edge-b", "site-b")];
+    private static readonly (string Node, string Site, string Profile, bool Thin)[] Nodes =
+    [
+        ("edge-a", "site-a", "edge-server-rtx-a2000", false),
+        ("edge-b", "site-b", "raspberry-pi-5", true),
+    ];
+
+    private const string CloudNode = "gpu-cloud";
+    private const string CloudProfile = "cloud-a10g";
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
@@ -36,36 +49,55 @@ public sealed class DemoRunner(DemoOptions options)
         await using var hub = await LocalHub.StartAsync(Path.Combine(root, "hub")).ConfigureAwait(false);
         Say($"  hub        gRPC + API on {hub.Address}");
         var nodes = new List<LocalNode>();
+        var servePort = Mesh.Node.Ingest.EmbeddedBroker.FreePort(System.Net.IPAddress.Loopback);
+        var cloudUrl = $"http://127.0.0.1:{servePort}";
+        // The models shipped beside the CLI (the anomaly model), whatever the working directory holds.
+        var models = $"--Node:Inference:Models={Path.Combine(AppContext.BaseDirectory, "models")}";
+        var cloud = await LocalNode.StartAsync(CloudNode, "cloud", Path.Combine(root, CloudNode), hub.Address.ToString(),
+            extraArgs: [$"--Node:Profile={CloudProfile}", $"--Node:Inference:ServeUrl={cloudUrl}", models]).ConfigureAwait(false);
+        var cloudStopped = false;
+        Say($"  cloud      {CloudNode} ({CloudProfile}) serves Inference on {cloudUrl}: {DescribeModels(cloud)}");
         try
         {
-            foreach (var (id, site) in Nodes)
+            foreach (var (id, site, profile, thin) in Nodes)
             {
-                var node = await LocalNode.StartAsync(id, site, Path.Combine(root, id), hub.Address.ToString()).ConfigureAwait(false);
+                string[] extra = [$"--Node:Profile={profile}", $"--Node:Inference:Peers:0={cloudUrl}", "--Node:Inference:PeerRefresh=00:00:01",
+                    thin ? "--Node:Inference:Models=" : models];
+                var node = await LocalNode.StartAsync(id, site, Path.Combine(root, id), hub.Address.ToString(), extraArgs: extra).ConfigureAwait(false);
                 nodes.Add(node);
-                Say($"  node       {id} serves {site}, embedded MQTT broker on 127.0.0.1:{node.MqttPort}");
+                Say($"  node       {id} serves {site} ({profile}{(thin ? ", thin gateway: no local model" : $": {DescribeModels(node)}")}), embedded MQTT broker on 127.0.0.1:{node.MqttPort}");
             }
             foreach (var n in nodes)
                 await PushPolicyAsync(hub, n, ct).ConfigureAwait(false);
             var @operator = new DemoOperator(hub.Http);
             using var operatorStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var operating = @operator.RunAsync(operatorStop.Token);
-            Say($"  simulator  {options.Devices} devices per site, {options.Rate:0} readings/s, {options.Duration.TotalSeconds:0} s, {options.Malformed:P0} malformed");
+            var rooms = Math.Max(1, options.Devices / 4);
+            Say($"  simulator  {options.Devices} thermal sensors and {rooms} cold rooms per site, {options.Rate:0} readings/s, {options.Duration.TotalSeconds:0} s, {options.Malformed:P0} malformed");
 
             var startSeq = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            var sims = nodes.Select((n, i) => new SensorSimulator().RunAsync(new SimulatorOptions
+            SimulatorOptions Sim(LocalNode n, int i, SensorKind kind, int devices, double share) => new()
             {
                 Port = n.MqttPort,
                 Sites = [n.Site],
-                Devices = options.Devices,
-                Rate = options.Rate / nodes.Count,
+                Devices = devices,
+                Rate = options.Rate * share / nodes.Count,
                 Duration = options.Duration,
                 MalformedShare = options.Malformed,
                 Seed = 42 + i,
                 StartSeq = startSeq,
-                ClientIdPrefix = "demo",
-            }, null, ct)).ToArray();
-            await ShowProgressAsync(Task.WhenAll(sims), nodes, ct).ConfigureAwait(false);
-            var results = await Task.WhenAll(sims).ConfigureAwait(false);
+                ClientIdPrefix = kind == SensorKind.ColdRoom ? "demo-room" : "demo",
+                Sensors = kind,
+            };
+            var thermal = nodes.Select((n, i) => new SensorSimulator().RunAsync(Sim(n, i, SensorKind.Thermal, options.Devices, 0.75), null, ct)).ToArray();
+            var coldRooms = nodes.Select((n, i) => new SensorSimulator().RunAsync(Sim(n, i, SensorKind.ColdRoom, rooms, 0.25), null, ct)).ToArray();
+            var running = Task.WhenAll(thermal.Concat(coldRooms));
+            var stopCloud = StopCloudAfterAsync(cloud, options.Duration * 2 / 3, running, ct);
+            await ShowProgressAsync(running, nodes, ct).ConfigureAwait(false);
+            cloudStopped = await stopCloud.ConfigureAwait(false);
+            var thermalResults = await Task.WhenAll(thermal).ConfigureAwait(false);
+            var roomResults = await Task.WhenAll(coldRooms).ConfigureAwait(false);
+            var results = thermalResults.Zip(roomResults, SimulationResult.Combine).ToArray();
             Say("Waiting for open approvals to be settled…");
             foreach (var n in nodes)
                 await WaitForApprovalsAsync(n, ct).ConfigureAwait(false);
@@ -79,7 +111,7 @@ public sealed class DemoRunner(DemoOptions options)
             var report = new List<NodeReport>();
             for (var i = 0; i < nodes.Count; i++)
                 report.Add(await NodeReport.BuildAsync(nodes[i], results[i], hub, ct).ConfigureAwait(false));
-            Render(report);
+            Render(report, thermalResults, roomResults);
             var ok = report.All(r => r.Ok);
             Say(ok
                 ? "[green]OK[/]: every reading is accounted for and every chain verifies, on the nodes and at the hub."
@@ -90,7 +122,26 @@ public sealed class DemoRunner(DemoOptions options)
         {
             foreach (var n in nodes)
                 await n.DisposeAsync().ConfigureAwait(false);
+            if (!cloudStopped)
+                await cloud.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Stops the cloud node part-way through the run (unless the run ends first), as a lost cloud region would.</summary>
+    private static async Task<bool> StopCloudAfterAsync(LocalNode cloud, TimeSpan after, Task running, CancellationToken ct)
+    {
+        if (await Task.WhenAny(running, Task.Delay(after, ct)).ConfigureAwait(false) == running)
+            return false;
+        await cloud.DisposeAsync().ConfigureAwait(false);
+        Console.WriteLine();
+        Say($"  cloud      {CloudNode} stopped: from now on site-b's cold rooms are decided by the model's deterministic skill (degraded)");
+        return true;
+    }
+
+    private static string DescribeModels(LocalNode node)
+    {
+        var local = node.Host.Services.GetRequiredService<Mesh.Node.Inference.LocalInference>();
+        return string.Join(", ", local.Models.Select(m => $"{m.Name} {m.Version} on {m.Session.Provider.Describe()}"));
     }
 
     /// <summary>Pushes the demo policy to the hub, which streams it to the node; waits until the node runs it.</summary>
@@ -98,7 +149,7 @@ public sealed class DemoRunner(DemoOptions options)
     {
         var file = $"policies/{node.Site}.yaml";
         using var response = await hub.Http.PostAsJsonAsync($"api/sites/{node.Site}/policies",
-            new { text = DemoPolicy.For(node.Site), file, by = "demo" }, ct).ConfigureAwait(false);
+            new { text = DemoPolicy.For(node.Site, readingsMayLeave: node.Site == "site-b"), file, by = "demo" }, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
             throw new InvalidOperationException($"the hub refused the demo policy for {node.Site}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false)}");
         if (!await node.WaitForPolicyAsync(DemoPolicy.Version, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false))
@@ -132,7 +183,7 @@ public sealed class DemoRunner(DemoOptions options)
             Console.WriteLine();
     }
 
-    private static void Render(IReadOnlyList<NodeReport> report)
+    private static void Render(IReadOnlyList<NodeReport> report, SimulationResult[] thermal, SimulationResult[] rooms)
     {
         var table = new Table().Border(TableBorder.Rounded).Title("Mesh demo summary");
         table.AddColumn("");
@@ -158,7 +209,10 @@ public sealed class DemoRunner(DemoOptions options)
         Row("chain (node journal)", r => Mark(r.LocalChain.Ok, r.LocalChain.Ok ? "verified" : "BROKEN"));
         Row("chain (hub)", r => Mark(r.HubChain.Ok, r.HubChain.Ok ? "verified" : "BROKEN"));
         Row("replay divergences", r => Mark(r.Replay.Clean, r.Replay.Divergences.Count.ToString("N0")));
-        Row("publish→PUBACK p50 / p99", r => $"{r.Sim.LatencyP50Ms:0.0} / {r.Sim.LatencyP99Ms:0.0} ms");
+        Row("model runs: edge / cloud / deterministic", r => r.Routes.ToString());
+        var index = report.Select((r, i) => (r, i)).ToDictionary(x => x.r, x => x.i);
+        Row("publish→PUBACK p50 / p99, thermal", r => $"{thermal[index[r]].LatencyP50Ms:0.0} / {thermal[index[r]].LatencyP99Ms:0.0} ms");
+        Row("publish→PUBACK p50 / p99, cold rooms", r => $"{rooms[index[r]].LatencyP50Ms:0.0} / {rooms[index[r]].LatencyP99Ms:0.0} ms");
         AnsiConsole.Write(table);
         foreach (var r in report)
             foreach (var problem in r.Problems)

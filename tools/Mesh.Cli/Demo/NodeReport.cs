@@ -18,6 +18,7 @@ public sealed record NodeReport(
     string PolicyRef,
     NodeStatsView Stats,
     ReplayReport Replay,
+    RouteMix Routes,
     IReadOnlyList<string> Problems)
 {
     public bool Ok => Problems.Count == 0;
@@ -27,7 +28,12 @@ public sealed record NodeReport(
         var journal = JournalCounts.Read(node.JournalPath);
         var missing = journal.Missing(sim.AckedSeqs);
         var replay = new ReplayEngine();
-        var local = AuditChainChecker.VerifyJournalFile(node.JournalPath, node.NodeId, ct: ct, onVerified: replay.Feed);
+        var routes = new RouteMix();
+        var local = AuditChainChecker.VerifyJournalFile(node.JournalPath, node.NodeId, ct: ct, onVerified: r =>
+        {
+            replay.Feed(r);
+            routes.Feed(r);
+        });
         var replayed = replay.Finish();
         var stats = NodeStatsView.Of(node.Stats);
         var atHub = await AuditChainChecker.VerifyHubAsync(hub.Http, node.NodeId, ct: ct).ConfigureAwait(false);
@@ -53,7 +59,7 @@ public sealed record NodeReport(
         if (stats.Settled != stats.ApprovalsRequested)
             problems.Add($"{stats.ApprovalsRequested - stats.Settled} approval requests were never settled");
         return new NodeReport(node.NodeId, node.Site, sim, journal, hubRecords, missing, local, atHub,
-            node.Policies.Current.Ref, stats, replayed, problems);
+            node.Policies.Current.Ref, stats, replayed, routes, problems);
     }
 }
 

@@ -66,7 +66,7 @@ internal static class ModelFilesConsole
                 var plan = ExecutionProviderNames.Plan(providers, m.PreferredProviders);
                 using var session = ModelSession.Open(m, registered.Bytes, plan);
                 var io = $"{string.Join(", ", m.Inputs)} -> {string.Join(", ", m.Outputs)}";
-                Console.WriteLine($"ok {m.Name} {m.Version} on {session.Provider.Describe()}: {io}");
+                Console.WriteLine($"ok {m.Name} {m.Version} on {session.Provider.Explain()}: {io}");
             }
             catch (ModelRefusedException ex)
             {

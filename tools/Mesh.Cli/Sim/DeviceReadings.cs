@@ -15,6 +15,7 @@ internal sealed class DeviceReadings
     private static readonly int KindCount = Enum.GetValues<MalformedKind>().Length;
     private readonly ulong _key;
     private readonly SensorWave _wave;
+    private readonly ColdRoomReadings? _room;
     private readonly double _malformedShare;
     private readonly int _kindOffset;
     private long _nextSeq;
@@ -24,6 +25,7 @@ internal sealed class DeviceReadings
     {
         _key = StableHash.Of(options.Seed, site, device);
         _wave = SensorWave.For(_key, options.Threshold);
+        _room = options.Sensors == SensorKind.ColdRoom ? new ColdRoomReadings(options.Seed, _key) : null;
         _malformedShare = options.MalformedShare;
         _kindOffset = (int)(_key % (ulong)KindCount);
         _nextSeq = options.StartSeq;
@@ -35,8 +37,9 @@ internal sealed class DeviceReadings
     public Reading Next(DateTime utcNow)
     {
         var index = Produced++;
-        var temperature = _wave.Temperature(index);
-        var humidity = _wave.Humidity(index);
+        var sample = _room?.Next();
+        var temperature = sample?.Temperature ?? _wave.Temperature(index);
+        var humidity = sample?.Humidity ?? _wave.Humidity(index);
         if (_malformedShare > 0 && StableHash.Unit(_key, index, 1) < _malformedShare)
         {
             var kind = (MalformedKind)((_kindOffset + _malformedCount++) % KindCount);
@@ -55,7 +58,9 @@ internal sealed class DeviceReadings
             Index = index,
             Seq = validSeq,
             Malformed = null,
-            Payload = TelemetryPayloads.Valid(utcNow, validSeq, temperature, humidity),
+            Payload = sample is { } room
+                ? TelemetryPayloads.ColdRoom(ColdRoomReadings.TimeOf(room, utcNow), validSeq, room.Temperature, room.Humidity, room.Power, room.Vibration)
+                : TelemetryPayloads.Valid(utcNow, validSeq, temperature, humidity),
         };
     }
 }

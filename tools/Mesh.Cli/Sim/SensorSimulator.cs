@@ -31,7 +31,7 @@ public sealed class SensorSimulator
 
         var factory = new MqttClientFactory();
         var devices = options.Sites
-            .SelectMany(site => Enumerable.Range(1, options.Devices).Select(i => (site, device: $"dev-{i:D4}")))
+            .SelectMany(site => Enumerable.Range(1, options.Devices).Select(i => (site, device: $"{options.DevicePrefix}-{i:D4}")))
             .Select(d => new SimulatedDevice(factory, options, d.site, d.device))
             .ToList();
         try

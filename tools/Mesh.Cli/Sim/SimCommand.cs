@@ -19,11 +19,12 @@ public static class SimCommand
         var seed = new Option<int>("--seed") { Description = "seed for generated values and malformed choice", DefaultValueFactory = _ => defaults.Seed };
         var startSeq = new Option<long?>("--start-seq") { Description = "first seq of every device (default: current Unix time in ms, so reruns are not duplicates)" };
         var inFlight = new Option<int>("--in-flight") { Description = "publishes per device awaiting PUBACK", DefaultValueFactory = _ => defaults.MaxInFlightPerDevice };
+        var sensors = new Option<SensorKind>("--sensors") { Description = "what devices measure: Thermal (dev-NNNN: temperature, humidity) or ColdRoom (room-NNNN: temperature, humidity, power, vibration, with faults)", DefaultValueFactory = _ => defaults.Sensors };
         var threshold = new Option<double>("--threshold") { Description = "temperature threshold the readings should cross now and then", DefaultValueFactory = _ => defaults.Threshold };
 
         var command = new Command("sim", "Simulate sensors publishing telemetry (QoS 1, at-least-once) to a node's MQTT broker.")
         {
-            host, port, sites, devices, rate, duration, readings, malformed, seed, startSeq, inFlight, threshold,
+            host, port, sites, devices, rate, duration, readings, malformed, seed, startSeq, inFlight, threshold, sensors,
         };
         command.SetAction((parse, ct) =>
         {
@@ -41,6 +42,7 @@ public static class SimCommand
                 StartSeq = parse.GetValue(startSeq) ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
                 MaxInFlightPerDevice = parse.GetValue(inFlight),
                 Threshold = parse.GetValue(threshold),
+                Sensors = parse.GetValue(sensors),
             };
             return SimConsole.RunAsync(options, ct);
         });

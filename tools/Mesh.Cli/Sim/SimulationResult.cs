@@ -55,4 +55,26 @@ public sealed record SimulationResult
 
     /// <summary>Acknowledged valid readings per second of <see cref="Elapsed"/>.</summary>
     public double Throughput => Elapsed > TimeSpan.Zero ? Acknowledged / Elapsed.TotalSeconds : 0;
+
+    /// <summary>Two simulations that ran side by side against one node (different devices), as one: counts add up and
+    /// the elapsed time is the longer. Percentiles cannot be merged from percentiles: the worse of the two is kept as an
+    /// upper bound; report each run's own when the figure matters.</summary>
+    public static SimulationResult Combine(SimulationResult a, SimulationResult b) => new()
+    {
+        Attempted = a.Attempted + b.Attempted,
+        AttemptedValid = a.AttemptedValid + b.AttemptedValid,
+        AttemptedMalformed = a.AttemptedMalformed + b.AttemptedMalformed,
+        Acknowledged = a.Acknowledged + b.Acknowledged,
+        AcknowledgedMalformed = a.AcknowledgedMalformed + b.AcknowledgedMalformed,
+        RefusedMalformed = a.RefusedMalformed + b.RefusedMalformed,
+        Retries = a.Retries + b.Retries,
+        Reconnects = a.Reconnects + b.Reconnects,
+        Failures = a.Failures + b.Failures,
+        Cancelled = a.Cancelled || b.Cancelled,
+        Elapsed = a.Elapsed > b.Elapsed ? a.Elapsed : b.Elapsed,
+        LatencyP50Ms = Math.Max(a.LatencyP50Ms, b.LatencyP50Ms),
+        LatencyP99Ms = Math.Max(a.LatencyP99Ms, b.LatencyP99Ms),
+        AckedSeqs = a.AckedSeqs.Concat(b.AckedSeqs).ToDictionary(kv => kv.Key, kv => kv.Value),
+        MalformedByKind = a.MalformedByKind.Concat(b.MalformedByKind).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value)),
+    };
 }

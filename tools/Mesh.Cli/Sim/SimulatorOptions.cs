@@ -47,6 +47,14 @@ public sealed record SimulatorOptions
     /// the time. Default 30.0.</summary>
     public double Threshold { get; init; } = 30.0;
 
+    /// <summary>What the devices measure: <see cref="SensorKind.Thermal"/> (default; <c>dev-NNNN</c>, temperature and humidity
+    /// crossing <see cref="Threshold"/>) or <see cref="SensorKind.ColdRoom"/> (<c>room-NNNN</c>, temperature, humidity, power and
+    /// vibration from the anomaly model's data generator, with its injected faults; see docs/MODELS.md).</summary>
+    public SensorKind Sensors { get; init; } = SensorKind.Thermal;
+
+    /// <summary>The device id prefix of <see cref="Sensors"/>.</summary>
+    public string DevicePrefix => Sensors == SensorKind.ColdRoom ? "room" : "dev";
+
     /// <summary>Publishes a device may have awaiting PUBACK. Default 1: strictly one at a time, which keeps
     /// each device's readings in order at the node even across retries.</summary>
     public int MaxInFlightPerDevice { get; init; } = 1;
