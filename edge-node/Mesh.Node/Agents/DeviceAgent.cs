@@ -29,6 +29,8 @@ public sealed partial class DeviceAgent : ReceivePersistentActor, IWithTimers
     private DeviceState _state = DeviceState.Empty;
     private long _snapshotMark;
     private int _sinceSnapshot;
+    private bool _inferring;
+    private readonly Queue<(DeviceCommands.Observe Command, IActorRef ReplyTo)> _waiting = new();
 
     public DeviceAgent(string site, string device, AgentSettings settings, AuditJournal journal)
     {
@@ -53,6 +55,8 @@ public sealed partial class DeviceAgent : ReceivePersistentActor, IWithTimers
         });
 
         Command<DeviceCommands.Observe>(Handle);
+        Command<Inferred>(Handle);
+        Command<InferenceFailed>(Handle);
         Command<DeviceCommands.DecideApproval>(Handle);
         Command<ApprovalDue>(Handle);
         Command<DeviceCommands.Wake>(_ => { });
@@ -77,36 +81,48 @@ public sealed partial class DeviceAgent : ReceivePersistentActor, IWithTimers
 
     private void Handle(DeviceCommands.Observe cmd)
     {
+        // While a reading's models run, later readings wait in arrival order (a redelivery of the reading in flight
+        // included: it must see the state that reading leads to). Approvals go on meanwhile: their records and the
+        // reading's are ordered by the journal, which is the order recovery applies them in.
+        if (_inferring)
+            _waiting.Enqueue((cmd, Sender));
+        else
+            Process(cmd, Sender);
+    }
+
+    private void Process(DeviceCommands.Observe cmd, IActorRef replyTo)
+    {
         var policy = _settings.Policies.Current.For(_device);
         if (policy.Models.Count > 0 && _settings.Inference is { } inference && !_state.HasSeen(cmd.Observation.Seq))
         {
-            // The models run first (possibly on another node); the agent keeps its readings in order meanwhile.
-            var sender = Sender;
+            _inferring = true;
             inference.RunAsync(cmd.Observation, policy.Models, policy.Routing).PipeTo(Self,
-                success: runs => new Inferred(cmd, policy, InferenceResults.From(runs), sender),
-                failure: ex => new InferenceFailed(cmd, policy, ex, sender));
-            BecomeStacked(AwaitingInference);
+                success: runs => new Inferred(cmd, policy, InferenceResults.From(runs), replyTo),
+                failure: ex => new InferenceFailed(cmd, policy, ex, replyTo));
             return;
         }
-        Decide(cmd, policy, InferenceResults.None, Sender);
+        Decide(cmd, policy, InferenceResults.None, replyTo);
     }
 
-    private void AwaitingInference()
+    private void Handle(Inferred m)
     {
-        Command<Inferred>(m =>
-        {
-            UnbecomeStacked();
-            Decide(m.Command, m.Policy, m.Results, m.ReplyTo);
-            Stash.UnstashAll();
-        });
-        Command<InferenceFailed>(m =>
-        {
-            UnbecomeStacked();
-            _log.Error(m.Cause, "Inference for {0} reading {1} failed; deciding without model results", _device, m.Command.Observation.Seq);
-            Decide(m.Command, m.Policy, InferenceResults.None, m.ReplyTo);
-            Stash.UnstashAll();
-        });
-        CommandAny(_ => Stash.Stash());
+        _inferring = false;
+        Decide(m.Command, m.Policy, m.Results, m.ReplyTo);
+        ProcessWaiting();
+    }
+
+    private void Handle(InferenceFailed m)
+    {
+        _inferring = false;
+        _log.Error(m.Cause, "Inference for {0} reading {1} failed; deciding without model results", _device, m.Command.Observation.Seq);
+        Decide(m.Command, m.Policy, InferenceResults.None, m.ReplyTo);
+        ProcessWaiting();
+    }
+
+    private void ProcessWaiting()
+    {
+        while (!_inferring && _waiting.TryDequeue(out var next))
+            Process(next.Command, next.ReplyTo);
     }
 
     private void Decide(DeviceCommands.Observe cmd, Policy.DevicePolicy policy, InferenceResults inference, IActorRef replyTo)

@@ -69,7 +69,8 @@ public sealed partial class InferenceCoordinator
         try
         {
             var s = await model.Batcher!.ScoreAsync(row).ConfigureAwait(false);
-            return new TargetResult(s.Score, model.Version, s.TotalMicros, s.TotalMicros);
+            // The router models the queue itself (calls in flight over the batch size): its service sample is the run.
+            return new TargetResult(s.Score, model.Version, s.TotalMicros, Math.Max(1, s.RunMicros));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -56,13 +56,14 @@ public sealed partial class InferenceCoordinator(
         while (true)
         {
             var candidates = Candidates(manifest, excluded);
-            var decision = Router.Choose(task, candidates, limits, live, budget.Spent);
+            var decision = Router.Choose(task, candidates, limits, live, limits.DailyBudget is null ? 0 : budget.Spent);
             if (decision.Degraded || decision.Winner is not { } winner)
                 return Deterministic(manifest, row, decision, failures);
             var id = winner.Target.Id;
             // Agents spend concurrently: the reservation checks the budget and spends in one step. A breaker that
             // refuses the call (open, or its one probe already out) sends the task to the next best as well.
-            if (!budget.TryReserve(winner.CostPerInference, limits, out var reservation))
+            BudgetReservation reservation = default;
+            if (winner.CostPerInference > 0 && !budget.TryReserve(winner.CostPerInference, limits, out reservation))
             {
                 failures.Add($"skipped {id}: the daily budget was spent meanwhile");
                 excluded.Add(id);
@@ -70,7 +71,7 @@ public sealed partial class InferenceCoordinator(
             }
             if (!live.Started(id))
             {
-                budget.Release(reservation);
+                Release(reservation);
                 failures.Add($"skipped {id}: its breaker refused the call");
                 excluded.Add(id);
                 continue;
@@ -88,7 +89,7 @@ public sealed partial class InferenceCoordinator(
             }
             catch (TargetException ex)
             {
-                budget.Release(reservation);
+                Release(reservation);
                 live.Failed(id, ex.Failure);
                 InferenceLog.TargetFailed(logger, id, model, ex.Message);
                 failures.Add(Clip($"failed {id}: {ex.Message}; re-routed"));
@@ -113,6 +114,12 @@ public sealed partial class InferenceCoordinator(
         reasons.Add(outside is null ? $"skill {fallback.Skill}: every metric within its band" : $"skill {fallback.Skill}: {outside}");
         return new ModelRun(manifest.Name, manifest.Version, manifest.Score!.Name, value, fallback.Confidence, true,
             new AuditRoute(target, local.Profile.Id, manifest.Name, manifest.Version, 0, 0, reasons));
+    }
+
+    private void Release(BudgetReservation reservation)
+    {
+        if (reservation.Cost > 0)
+            budget.Release(reservation);
     }
 
     /// <summary>This node's manifest of the model, else one a peer serving it advertised (a thin gateway without the model).</summary>

@@ -12,6 +12,11 @@ public sealed record LiveStatsOptions
     /// <summary>Measured latencies needed before the average replaces the profile's p99 prior. Default 3.</summary>
     public int MinSamples { get; init; } = 3;
 
+    /// <summary>How long a target's measured average stays valid without a new measurement. Default 10 s. Once older, the
+    /// target is predicted from its prior again and its next measurement starts a fresh average: a target that lost
+    /// on a bad spell (a GC pause, a burst) is tried again instead of being judged by that spell for ever.</summary>
+    public TimeSpan ForgetAfter { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Consecutive failures that open a target's breaker. Default 5.</summary>
     public int FailuresToOpen { get; init; } = 5;
 
@@ -38,6 +43,8 @@ public sealed record LiveStatsOptions
             errors.Add($"TimeoutStormCount {TimeoutStormCount} must be within 1..1000");
         if (TimeoutStormWindow <= TimeSpan.Zero)
             errors.Add($"TimeoutStormWindow {TimeoutStormWindow} must be positive");
+        if (ForgetAfter <= TimeSpan.Zero)
+            errors.Add($"ForgetAfter {ForgetAfter} must be positive");
         if (OpenFor <= TimeSpan.Zero)
             errors.Add($"OpenFor {OpenFor} must be positive");
         return errors;

@@ -7,6 +7,8 @@ internal sealed class TargetStats(LiveStatsOptions options)
     private readonly Lock _gate = new();
     private readonly CircuitBreaker _breaker = new(options);
     private readonly double _alpha = options.EwmaAlpha;
+    private readonly TimeSpan _forgetAfter = options.ForgetAfter;
+    private DateTimeOffset _lastSampleAt;
     private long _samples;
     private double _ewmaMs;
     private int _inFlight;
@@ -30,8 +32,11 @@ internal sealed class TargetStats(LiveStatsOptions options)
         {
             EndCall();
             _successes++;
+            if (Stale(now))
+                _samples = 0;
             _ewmaMs = _samples == 0 ? latencyMs : _alpha * latencyMs + (1 - _alpha) * _ewmaMs;
             _samples++;
+            _lastSampleAt = now;
             _breaker.Succeeded(now);
         }
     }
@@ -58,8 +63,10 @@ internal sealed class TargetStats(LiveStatsOptions options)
     public TargetHealth Snapshot(DateTimeOffset now)
     {
         lock (_gate)
-            return new(_samples, _ewmaMs, _inFlight, _successes, _failures, _breaker.Snapshot(now));
+            return new(Stale(now) ? 0 : _samples, _ewmaMs, _inFlight, _successes, _failures, _breaker.Snapshot(now));
     }
+
+    private bool Stale(DateTimeOffset now) => _samples > 0 && now - _lastSampleAt > _forgetAfter;
 
     // An outcome without a matching start (a caller that skipped Started) must not drive the queue negative.
     private void EndCall()

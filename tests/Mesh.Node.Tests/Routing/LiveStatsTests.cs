@@ -57,6 +57,24 @@ public sealed class LiveStatsTests
         d.Verdicts[0].Why.ShouldBe("predicted 60.0 ms > deadline 50 ms (measured 60.0 ms)");
     }
 
+    [Fact]
+    public void Ewma_NoMeasurementForTheForgetTime_PriorAgainThenAFreshAverage()
+    {
+        var clock = Routes.Clock();
+        var live = Routes.Live(clock);
+        live.Measure(Cuda, 60, 60, 60);
+        Routes.Choose(50, RouteLimits.None, live, 0, CudaCandidate).Verdicts[0].Verdict.ShouldBe(Verdict.MissesDeadline);
+
+        clock.Advance(LiveStatsOptions.Default.ForgetAfter + TimeSpan.FromMilliseconds(1));
+        var retried = Routes.Choose(50, RouteLimits.None, live, 0, CudaCandidate).Verdicts[0];
+        live.Measure(Cuda, 5);
+
+        retried.Verdict.ShouldBe(Verdict.Won);        // judged on its prior (p99 40 ms) again, not on the old 60 ms
+        retried.Measured.ShouldBeFalse();
+        live.Snapshot(Cuda).EwmaMs.ShouldBe(5);       // the old average does not leak into the new one
+        live.Snapshot(Cuda).Samples.ShouldBe(1);
+    }
+
     [Theory]
     [InlineData(1, 0, 10)]
     [InlineData(1, 1, 20)]
