@@ -14,9 +14,10 @@ public static class BenchCommand
         var latencyRate = new Option<double>("--latency-rate") { Description = "Readings per second of the latency run", DefaultValueFactory = _ => 5000 };
         var latencySeconds = new Option<double>("--latency-seconds") { Description = "Seconds of the latency run", DefaultValueFactory = _ => 10 };
         var policy = new Option<FileInfo?>("--policy") { Description = "Policy file the node runs (site site-a), e.g. policies/bench-50-rules.yaml; default: the built-in single rule" };
+        var sensors = new Option<Sim.SensorKind>("--sensors") { Description = "what the devices send: Thermal (temperature, humidity) or ColdRoom (4 metrics, for the anomaly model)", DefaultValueFactory = _ => Sim.SensorKind.Thermal };
         var ingest = new Command("ingest", "End-to-end ingest: MQTT QoS 1 publish → durable audit record → PUBACK, against a broker-only baseline")
         {
-            json, devices, readings, latencyRate, latencySeconds, policy,
+            json, devices, readings, latencyRate, latencySeconds, policy, sensors,
         };
         ingest.SetAction(async (r, ct) =>
         {
@@ -27,6 +28,7 @@ public static class BenchCommand
                 LatencyRate = r.GetValue(latencyRate),
                 LatencySeconds = r.GetValue(latencySeconds),
                 PolicyFile = r.GetValue(policy)?.FullName,
+                Sensors = r.GetValue(sensors),
             };
             if (options.Devices is < 1 or > 10_000 || options.Readings < 1 || options.LatencyRate <= 0 || options.LatencySeconds <= 0)
             {
@@ -48,6 +50,6 @@ public static class BenchCommand
         broker.Hidden = true;
         broker.SetAction((r, ct) => BrokerOnly.RunAsync(r.GetValue(port), ct));
 
-        return new Command("bench", "Measure Mesh on this machine") { ingest, broker, ReplayBench.Command() };
+        return new Command("bench", "Measure Mesh on this machine") { ingest, broker, ReplayBench.Command(), InferenceBench.Command(), OffloadBench.Command() };
     }
 }

@@ -45,6 +45,20 @@ public sealed class IngestBench(IngestBenchOptions options, Action<string> say)
             var paced = await LoadAsync(port, options.LatencyRate, null, TimeSpan.FromSeconds(options.LatencySeconds), ct).ConfigureAwait(false);
             say($"  achieved {paced.Throughput:N0} readings/s, p50 {paced.LatencyP50Ms:0.00} ms, p99 {paced.LatencyP99Ms:0.00} ms");
 
+            // What the node's journal says ran: a model benchmark in which the model never ran would measure nothing.
+            var routes = new Demo.RouteMix();
+            using (var c = Mesh.Node.Audit.AuditJournalStore.OpenReader(Path.Combine(dir, Mesh.Node.Audit.AuditJournalStore.FileName)))
+                for (long after = 0; ;)
+                {
+                    var batch = Mesh.Node.Audit.AuditJournalStore.ReadAfter(c, after, 10_000);
+                    if (batch.Count == 0)
+                        break;
+                    foreach (var stored in batch)
+                        routes.Feed(Mesh.Protocol.Audit.AuditRecordCodec.Decode(stored.Canonical));
+                    after = batch[^1].Seq;
+                }
+            say($"model runs in the journal: {routes.Total:N0} ({routes.Edge:N0} on this node, {routes.Deterministic:N0} degraded)");
+
             return new IngestBenchResult
             {
                 ReadingsPerSec = Math.Round(max.Throughput, 1),
@@ -61,6 +75,10 @@ public sealed class IngestBench(IngestBenchOptions options, Action<string> say)
                 Devices = options.Devices,
                 Readings = max.Acknowledged,
                 AllAcknowledged = max.AllValidAcknowledged && paced.AllValidAcknowledged,
+                Sensors = options.Sensors.ToString(),
+                ModelRuns = routes.Total,
+                ModelRunsLocal = routes.Edge,
+                ModelRunsDegraded = routes.Deterministic,
             };
         }
         finally
@@ -99,6 +117,7 @@ public sealed class IngestBench(IngestBenchOptions options, Action<string> say)
             StartSeq = start,
             ClientIdPrefix = "bench",
             MaxInFlightPerDevice = 1,
+            Sensors = options.Sensors,
         }, null, ct);
     }
 }
@@ -120,4 +139,7 @@ public sealed record IngestBenchOptions
 
     /// <summary>A policy file for the node (site <c>site-a</c>); null: the built-in single threshold rule.</summary>
     public string? PolicyFile { get; init; }
+
+    /// <summary>What the devices send. Default thermal sensors (temperature, humidity).</summary>
+    public SensorKind Sensors { get; init; } = SensorKind.Thermal;
 }

@@ -19,6 +19,10 @@ public sealed record IngestBenchResult
     [JsonPropertyName("devices")] public int Devices { get; init; }
     [JsonPropertyName("readings")] public long Readings { get; init; }
     [JsonPropertyName("all_acknowledged")] public bool AllAcknowledged { get; init; }
+    [JsonPropertyName("sensors")] public string Sensors { get; init; } = "";
+    [JsonPropertyName("model_runs")] public long ModelRuns { get; init; }
+    [JsonPropertyName("model_runs_local")] public long ModelRunsLocal { get; init; }
+    [JsonPropertyName("model_runs_degraded")] public long ModelRunsDegraded { get; init; }
 }
 
 [JsonSerializable(typeof(IngestBenchResult))]
