@@ -61,7 +61,8 @@ public sealed class InferenceService(LocalInference local, NodeOptions options, 
         var pending = new Task<Mesh.Inference.Runtime.BatchScore>[request.Count];
         for (var r = 0; r < request.Count; r++)
             pending[r] = model.Batcher.ScoreAsync(rows.AsSpan(r * width, width));
-        var scores = await Task.WhenAll(pending);
+        // Off the batch loop (which completes the rows inline): the reply is written by a thread-pool thread.
+        var scores = await Task.WhenAll(pending).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         var reply = new ScoreReply
         {
             Model = model.Name,
