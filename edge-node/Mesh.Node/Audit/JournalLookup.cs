@@ -52,5 +52,24 @@ public sealed class JournalLookup : IDisposable
             return AuditJournalStore.ReadAllOfKind(_conn, AuditKind.PolicyActivated);
     }
 
+    /// <summary>Observation records at or below sequence <paramref name="before"/>, newest first, at most
+    /// <paramref name="limit"/> (for walking the journal back, e.g. over today's spending).</summary>
+    public IReadOnlyList<AuditRecord> ObservationsBackFrom(long before, int limit)
+    {
+        lock (_lock)
+        {
+            using var cmd = _conn.CreateCommand();
+            cmd.CommandText = "SELECT canonical FROM audit WHERE kind = $k AND seq <= $before ORDER BY seq DESC LIMIT $limit";
+            cmd.Parameters.AddWithValue("$k", (int)AuditKind.Observation);
+            cmd.Parameters.AddWithValue("$before", before);
+            cmd.Parameters.AddWithValue("$limit", limit);
+            using var r = cmd.ExecuteReader();
+            var records = new List<AuditRecord>(limit);
+            while (r.Read())
+                records.Add(AuditRecordCodec.Decode((byte[])r[0]));
+            return records;
+        }
+    }
+
     public void Dispose() => _conn.Dispose();
 }

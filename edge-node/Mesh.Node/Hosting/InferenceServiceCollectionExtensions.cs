@@ -30,6 +30,7 @@ public static class InferenceServiceCollectionExtensions
             });
         });
         services.AddSingleton(sp => new BudgetLedger(sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<BudgetRestore>();
         services.AddSingleton<PeerDirectory>();
         services.AddHostedService(sp => sp.GetRequiredService<PeerDirectory>());
         services.AddSingleton(sp => new InferenceCoordinator(sp.GetRequiredService<LocalInference>(), sp.GetRequiredService<PeerDirectory>(),
