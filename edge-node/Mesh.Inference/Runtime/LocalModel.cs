@@ -36,12 +36,32 @@ public sealed class LocalModel : IAsyncDisposable
     {
         var manifest = registered.Manifest;
         var plan = ExecutionProviderNames.Plan(hardwareProviders, manifest.PreferredProviders.Count > 0 ? manifest.PreferredProviders : [ExecutionProviderNames.Cpu]);
-        var session = ModelSession.Open(manifest, registered.Bytes, plan);
-        if (!manifest.IsReadingModel)
-            return new LocalModel(registered, session, null, null);
-        var runner = new ReadingModelRunner(session, maxBatch);
-        runner.WarmUp();
-        return new LocalModel(registered, session, runner, new MicroBatcher(runner, maxWait));
+        var earlier = new List<ProviderAttempt>();
+        while (true)
+        {
+            var session = ModelSession.Open(manifest, registered.Bytes, plan, earlier);
+            if (!manifest.IsReadingModel)
+                return new LocalModel(registered, session, null, null);
+            var runner = new ReadingModelRunner(session, maxBatch);
+            try
+            {
+                runner.WarmUp();
+                return new LocalModel(registered, session, runner, new MicroBatcher(runner, maxWait));
+            }
+            catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException ex)
+            {
+                // A provider can open a session and still fail on the first run (a missing library, too little
+                // device memory for the largest batch): it is dropped from the plan like one that did not open.
+                var provider = session.Provider.Provider;
+                runner.Dispose();
+                session.Dispose();
+                if (provider == ExecutionProviderNames.Cpu)
+                    throw new ModelRefusedException(manifest, $"the first run failed on CPU: {ex.Message}");
+                earlier.AddRange(session.Provider.Attempts.Where(a => !a.Loaded));
+                earlier.Add(new ProviderAttempt(provider, false, $"failed on its first run ({ex.GetType().Name}: {ex.Message.Split('\n')[0]})"));
+                plan = plan.Where(p => p != provider).ToArray();
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

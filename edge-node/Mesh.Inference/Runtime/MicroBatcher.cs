@@ -83,7 +83,8 @@ public sealed class MicroBatcher : IAsyncDisposable
             if (remaining <= 0)
                 break;
             var more = WaitAsync(reader);
-            var delay = Task.Delay(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency));
+            // Timers count whole milliseconds: round up, or a wait under 1 ms would not wait at all.
+            var delay = Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(remaining * 1000.0 / Stopwatch.Frequency)));
             if (await Task.WhenAny(more, delay).ConfigureAwait(false) == delay)
                 break;
             if (!await more.ConfigureAwait(false))

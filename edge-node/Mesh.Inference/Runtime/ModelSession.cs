@@ -27,13 +27,16 @@ public sealed class ModelSession : IDisposable
 
     /// <summary>Opens <paramref name="model"/> (the file's bytes, already hash-checked) on the first provider of
     /// <paramref name="plan"/> that works. Throws <see cref="ModelRefusedException"/> when the file does not match its manifest.</summary>
-    public static ModelSession Open(ModelManifest manifest, byte[] model, IReadOnlyList<string> plan)
+    /// <param name="earlier">Providers that already failed for this model (recorded before the plan's own attempts).</param>
+    public static ModelSession Open(ModelManifest manifest, byte[] model, IReadOnlyList<string> plan, IReadOnlyList<ProviderAttempt>? earlier = null)
     {
         InferenceSession session;
         ProviderChoice choice;
         try
         {
             (session, choice) = SessionFactory.Open(model, plan);
+            if (earlier is { Count: > 0 })
+                choice = choice with { Attempts = [.. earlier, .. choice.Attempts] };
         }
         catch (OnnxRuntimeException ex)
         {

@@ -29,7 +29,7 @@ public sealed partial class DeviceAgent : ReceivePersistentActor, IWithTimers
     private DeviceState _state = DeviceState.Empty;
     private long _snapshotMark;
     private int _sinceSnapshot;
-    private bool _inferring;
+    private DeviceCommands.Observe? _inferring;
     private readonly Queue<(DeviceCommands.Observe Command, IActorRef ReplyTo)> _waiting = new();
 
     public DeviceAgent(string site, string device, AgentSettings settings, AuditJournal journal)
@@ -79,15 +79,17 @@ public sealed partial class DeviceAgent : ReceivePersistentActor, IWithTimers
     public static Props Props(string site, string device, AgentSettings settings, AuditJournal journal) =>
         Akka.Actor.Props.Create(() => new DeviceAgent(site, device, settings, journal));
 
-    private void Handle(DeviceCommands.Observe cmd)
+    private void Handle(DeviceCommands.Observe cmd) => Arrive(cmd, Sender);
+
+    /// <summary>While a reading's models run, later readings wait in arrival order (a redelivery of the reading in
+    /// flight included: it must see the state that reading leads to). Approvals go on meanwhile: their records and the
+    /// reading's are ordered by the journal, which is the order recovery applies them in.</summary>
+    private void Arrive(DeviceCommands.Observe cmd, IActorRef replyTo)
     {
-        // While a reading's models run, later readings wait in arrival order (a redelivery of the reading in flight
-        // included: it must see the state that reading leads to). Approvals go on meanwhile: their records and the
-        // reading's are ordered by the journal, which is the order recovery applies them in.
-        if (_inferring)
-            _waiting.Enqueue((cmd, Sender));
+        if (_inferring is not null)
+            _waiting.Enqueue((cmd, replyTo));
         else
-            Process(cmd, Sender);
+            Process(cmd, replyTo);
     }
 
     private void Process(DeviceCommands.Observe cmd, IActorRef replyTo)
@@ -95,7 +97,7 @@ public sealed partial class DeviceAgent : ReceivePersistentActor, IWithTimers
         var policy = _settings.Policies.Current.For(_device);
         if (policy.Models.Count > 0 && _settings.Inference is { } inference && !_state.HasSeen(cmd.Observation.Seq))
         {
-            _inferring = true;
+            _inferring = cmd;
             inference.RunAsync(cmd.Observation, policy.Models, policy.Routing).PipeTo(Self,
                 success: runs => new Inferred(cmd, policy, InferenceResults.From(runs), replyTo),
                 failure: ex => new InferenceFailed(cmd, policy, ex, replyTo));
@@ -106,23 +108,46 @@ public sealed partial class DeviceAgent : ReceivePersistentActor, IWithTimers
 
     private void Handle(Inferred m)
     {
-        _inferring = false;
+        if (!ReferenceEquals(m.Command, _inferring))
+        {
+            Stale(m.Command, m.ReplyTo);
+            return;
+        }
+        _inferring = null;
         Decide(m.Command, m.Policy, m.Results, m.ReplyTo);
         ProcessWaiting();
     }
 
     private void Handle(InferenceFailed m)
     {
-        _inferring = false;
+        if (!ReferenceEquals(m.Command, _inferring))
+        {
+            Stale(m.Command, m.ReplyTo);
+            return;
+        }
+        _inferring = null;
         _log.Error(m.Cause, "Inference for {0} reading {1} failed; deciding without model results", _device, m.Command.Observation.Seq);
         Decide(m.Command, m.Policy, InferenceResults.None, m.ReplyTo);
         ProcessWaiting();
     }
 
+    /// <summary>A result started by an earlier incarnation of this agent (it restarted meanwhile): its reading is
+    /// decided afresh, in turn, as if it had just arrived — never beside the reading now in flight.</summary>
+    private void Stale(DeviceCommands.Observe cmd, IActorRef replyTo) => Arrive(cmd, replyTo);
+
     private void ProcessWaiting()
     {
-        while (!_inferring && _waiting.TryDequeue(out var next))
+        while (_inferring is null && _waiting.TryDequeue(out var next))
             Process(next.Command, next.ReplyTo);
+    }
+
+    /// <summary>Readings still waiting when the agent stops or restarts were never recorded: their senders hear so
+    /// at once (the MQTT message stays unacknowledged and the device sends it again).</summary>
+    protected override void PostStop()
+    {
+        while (_waiting.TryDequeue(out var w))
+            w.ReplyTo.Tell(new Status.Failure(new InvalidOperationException($"device agent {_device} stopped before deciding reading {w.Command.Observation.Seq}")));
+        base.PostStop();
     }
 
     private void Decide(DeviceCommands.Observe cmd, Policy.DevicePolicy policy, InferenceResults inference, IActorRef replyTo)

@@ -28,11 +28,13 @@ public static class AuditDrafts
         {
             new(AuditKind.Observation, device, key, digest, r.Runs.Count > 0 ? r.Runs[0].Route : AuditRoute.None, r.PolicyRef, "", "", "accepted", ObservationBody(r, attributes)),
         };
-        // A decision that read a model carries the route of the (first) model; the Observation record has them all.
-        var route = r.Runs.Count > 0 ? r.Runs[0].Route : AuditRoute.Deterministic(profile, "policy rule: no model needed");
+        // A rule that read a model carries the route of the (first) model it read; a rule on metrics only says so.
+        // The Observation record holds every run; costs are counted there, once.
+        var ruleRoute = AuditRoute.Deterministic(profile, "policy rule: no model needed");
         foreach (var f in r.Fired)
         {
             var ruleKey = $"{key}/{f.Rule}";
+            var route = RouteOf(f, r.Runs) ?? ruleRoute;
             drafts.Add(new(AuditKind.Decision, device, ruleKey, digest, route, r.PolicyRef, f.Rule, f.Action,
                 GateName(f.Gate), DecisionBody(f)));
             if (f.Sends)
@@ -43,6 +45,16 @@ public static class AuditDrafts
                     "approval-requested", ApprovalBodies.Requested(a)));
         }
         return drafts;
+    }
+
+    private static AuditRoute? RouteOf(RuleFired f, IReadOnlyList<ModelRun> runs)
+    {
+        if (f.Models.Length == 0)
+            return null;
+        foreach (var run in runs)
+            if (f.Models.Split(',').Contains(run.Model))
+                return run.Route;
+        return null;
     }
 
     /// <summary>How a gate outcome is recorded in a Decision record's outcome.</summary>

@@ -52,7 +52,8 @@ public static class DecisionCore
             var reasons = new List<string>(2);
             condition.Explain(ctx, reasons);
             var action = active ? rule.Source.ClearAction : rule.Source.Action;
-            (fired ??= []).Add(PolicyGate.Judge(state, observation, tsMs, rule.Source, action, !active, string.Join("; ", reasons), policy, fired));
+            var judged = PolicyGate.Judge(state, observation, tsMs, rule.Source, action, !active, string.Join("; ", reasons), policy, fired);
+            (fired ??= []).Add(rule.Models.Length == 0 ? judged : judged with { Models = rule.Models });
         }
 
         var evt = new DeviceEvents.ReadingProcessed(

@@ -9,6 +9,9 @@ namespace Mesh.Node.Decisions;
 /// </summary>
 public sealed record RuleFired(string Rule, string Action, bool Active, GateOutcome Gate, int Priority, string Reason, PendingApproval? Approval)
 {
+    /// <summary>The models the rule read, comma-separated ("" for a rule on metrics only): its records carry their route.</summary>
+    public string Models { get; init; } = "";
+
     /// <summary>Whether a command goes out now.</summary>
     public bool Sends => Gate == GateOutcome.Allowed && Action.Length > 0;
 }

@@ -15,10 +15,14 @@ public sealed partial class InferenceCoordinator
     /// which the router adds separately as the round trip, so the service average must not count it twice.</param>
     private readonly record struct TargetResult(double Score, string Version, long LatencyMicros, long ServiceMicros);
 
-    /// <summary>A target failed to give a result; the router routes around it.</summary>
-    private sealed class TargetException(string message, TargetFailure failure) : Exception(message)
+    /// <summary>A target failed to give a result; the router routes around it. <see cref="CountsAgainstTarget"/> is
+    /// false when the target refused this one request (it does not serve the model, or judged the input invalid):
+    /// that says nothing about its health, so its breaker does not count it.</summary>
+    private sealed class TargetException(string message, TargetFailure failure, bool countsAgainstTarget = true) : Exception(message)
     {
         public TargetFailure Failure { get; } = failure;
+
+        public bool CountsAgainstTarget { get; } = countsAgainstTarget;
     }
 
     /// <summary>Every target that could run <paramref name="manifest"/>'s model: this node's session and each peer
@@ -36,12 +40,15 @@ public sealed partial class InferenceCoordinator
         }
         foreach (var peer in peers.Peers)
         {
-            if (peer.Info is not { } info || !info.Models.TryGetValue(manifest.Name, out var served) || served.Width != manifest.Features.Count)
+            // Only the very model this node builds rows for: a peer serving another version (another file) may read
+            // its columns differently, even with the same width.
+            if (peer.Info is not { } info || !info.Models.TryGetValue(manifest.Name, out var served) || served.Sha256 != manifest.Sha256)
                 continue;
+            // A cloud node is off the site whatever site it names; so is a peer of another site.
             var cloud = info.Profile.Location == ProfileLocation.Cloud || info.Site != options.Site;
             var kind = cloud ? TargetKind.Cloud : TargetKind.SitePeer;
             var target = new RouteTarget($"{(cloud ? "cloud" : "peer")}:{info.NodeId}/{served.Provider}", kind, info.NodeId, info.Profile.Id,
-                served.Provider, info.Site != options.Site);
+                served.Provider, OffSite: cloud);
             var prior = Prior(info.Profile, manifest, served.Provider);
             list.Add(new RouteCandidate(target, prior?.P50Ms ?? 0, prior?.P99Ms ?? 0, info.RoundTripMs, info.Profile.CostPerInferenceUsd,
                 peer.Reachable && prior is not null && !excluded.Contains(target.Id), 8));
@@ -68,11 +75,17 @@ public sealed partial class InferenceCoordinator
         var model = local.Find(manifest.Name)!;
         try
         {
-            var s = await model.Batcher!.ScoreAsync(row).ConfigureAwait(false);
+            var s = await model.Batcher!.ScoreAsync(row).WaitAsync(_options.RemoteTimeout).ConfigureAwait(false);
+            if (!float.IsFinite(s.Score) || s.Score is < 0 or > 1)
+                throw new TargetException($"the model gave {s.Score}, not a probability", TargetFailure.Error, countsAgainstTarget: false);
             // The router models the queue itself (calls in flight over the batch size): its service sample is the run.
             return new TargetResult(s.Score, model.Version, s.TotalMicros, Math.Max(1, s.RunMicros));
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        catch (TimeoutException)
+        {
+            throw new TargetException($"no result within {_options.RemoteTimeout.TotalSeconds:0.###} s", TargetFailure.Timeout);
+        }
+        catch (Exception ex) when (ex is not (OutOfMemoryException or TargetException))
         {
             throw new TargetException($"{ex.GetType().Name}: {ex.Message}", TargetFailure.Error);
         }
@@ -80,7 +93,8 @@ public sealed partial class InferenceCoordinator
 
     private async Task<TargetResult> RemoteAsync(RouteCandidate winner, ModelManifest manifest, float[] row)
     {
-        var peer = peers.Peers.First(p => p.Info?.NodeId == winner.Target.Node);
+        var peer = peers.Peers.FirstOrDefault(p => p.Info?.NodeId == winner.Target.Node)
+            ?? throw new TargetException($"peer {winner.Target.Node} is no longer listed", TargetFailure.Error, countsAgainstTarget: false);
         var request = new ScoreRequest { Model = manifest.Name, Width = row.Length, Count = 1, NodeId = options.NodeId, Site = options.Site };
         request.Rows.Add(row);
         var started = Stopwatch.GetTimestamp();
@@ -89,10 +103,14 @@ public sealed partial class InferenceCoordinator
         {
             reply = await peer.Client.ScoreAsync(request, deadline: DateTime.UtcNow + _options.RemoteTimeout).ConfigureAwait(false);
         }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.InvalidArgument or StatusCode.NotFound or StatusCode.FailedPrecondition)
+        {
+            // The peer refused this request (it no longer serves the model, or judged the row invalid): it is healthy.
+            throw new TargetException($"{ex.StatusCode}: {ex.Status.Detail}", TargetFailure.Error, countsAgainstTarget: false);
+        }
         catch (RpcException ex)
         {
-            peer.Reachable = false;
-            peer.LastError = $"{ex.StatusCode}: {ex.Status.Detail}";
+            peer.MarkUnreachable($"{ex.StatusCode}: {ex.Status.Detail}");
             throw new TargetException($"{ex.StatusCode}: {ex.Status.Detail}", ex.StatusCode == StatusCode.DeadlineExceeded ? TargetFailure.Timeout : TargetFailure.Error);
         }
         var micros = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;

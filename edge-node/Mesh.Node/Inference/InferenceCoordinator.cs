@@ -49,12 +49,22 @@ public sealed partial class InferenceCoordinator(
         var row = new float[manifest.Features.Count];
         if (!ReadingRow.TryFill(manifest.Features, reading, row, out var missing))
             return Unknown(model, manifest.Version, score.Name, $"the reading has no metric '{missing}', which {model} needs");
+        for (var i = 0; i < row.Length; i++)
+            if (!float.IsFinite(row[i]))
+                return Unknown(model, manifest.Version, score.Name, $"the reading's {manifest.Features[i]} is beyond the model's float range");
 
         var task = new RouteTask(model, _options.Deadline);
         var failures = new List<string>(0);
         var excluded = new HashSet<string>(StringComparer.Ordinal);
+        // Failing over has a limit in time as well as in targets: past it, the deterministic skill decides.
+        var giveUpAt = Stopwatch.GetTimestamp() + (long)(_options.RemoteTimeout.TotalSeconds * Stopwatch.Frequency);
         while (true)
         {
+            if (failures.Count > 0 && Stopwatch.GetTimestamp() > giveUpAt)
+            {
+                failures.Add($"gave up failing over after {_options.RemoteTimeout.TotalSeconds:0.###} s");
+                return Deterministic(manifest, row, Router.Choose(task, [], limits, live, 0), failures);
+            }
             var candidates = Candidates(manifest, excluded);
             var decision = Router.Choose(task, candidates, limits, live, limits.DailyBudget is null ? 0 : budget.Spent);
             if (decision.Degraded || decision.Winner is not { } winner)
@@ -87,12 +97,17 @@ public sealed partial class InferenceCoordinator(
                     (long)Math.Round(winner.CostPerInference * 1_000_000), reasons);
                 return new ModelRun(model, result.Version, score.Name, result.Score, ModelRun.ConfidenceOf(result.Score), false, route);
             }
-            catch (TargetException ex)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
+                // Every started call ends: the breaker and the queue count must not keep a call that never returns.
                 Release(reservation);
-                live.Failed(id, ex.Failure);
-                InferenceLog.TargetFailed(logger, id, model, ex.Message);
-                failures.Add(Clip($"failed {id}: {ex.Message}; re-routed"));
+                var failure = ex as TargetException ?? new TargetException($"{ex.GetType().Name}: {ex.Message}", TargetFailure.Error);
+                if (failure.CountsAgainstTarget)
+                    live.Failed(id, failure.Failure);
+                else
+                    live.Abandoned(id);
+                InferenceLog.TargetFailed(logger, id, model, failure.Message);
+                failures.Add(Clip($"failed {id}: {failure.Message}; re-routed"));
                 excluded.Add(id);
             }
         }

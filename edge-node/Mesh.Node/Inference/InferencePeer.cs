@@ -30,13 +30,41 @@ public sealed class InferencePeer(string url) : IDisposable
 
     public Mesh.Protocol.Grpc.Inference.InferenceClient Client => new(_channel);
 
+    private readonly Lock _gate = new();
+    private PeerInfo? _info;
+    private bool _reachable;
+    private string _lastError = "not asked yet";
+
     /// <summary>The last advertisement; null until the peer first answered.</summary>
-    public PeerInfo? Info { get; set; }
+    public PeerInfo? Info { get { lock (_gate) return _info; } }
 
     /// <summary>Whether the last Describe succeeded (a Score failure also clears it until the next Describe).</summary>
-    public bool Reachable { get; set; }
+    public bool Reachable { get { lock (_gate) return _reachable; } }
 
-    public string LastError { get; set; } = "not asked yet";
+    public string LastError { get { lock (_gate) return _lastError; } }
+
+    /// <summary>A fresh advertisement: the peer is reachable. The round trip is averaged with what was measured before.</summary>
+    public void Publish(PeerInfo info)
+    {
+        lock (_gate)
+        {
+            _info = _info is { } prior ? info with { RoundTripMs = Smooth(prior.RoundTripMs, info.RoundTripMs) } : info;
+            _reachable = true;
+            _lastError = "";
+        }
+    }
+
+    /// <summary>The peer did not answer; its last advertisement is kept (routing says why it lost). False when it was already marked so.</summary>
+    public bool MarkUnreachable(string reason)
+    {
+        lock (_gate)
+        {
+            var changed = _reachable || _lastError != reason;
+            _reachable = false;
+            _lastError = reason;
+            return changed;
+        }
+    }
 
     /// <summary>Moving average of the network round trip (weight 0.2 for a new sample), as the router's EWMA of latency.</summary>
     public static double Smooth(double average, double sample) => 0.8 * average + 0.2 * sample;
@@ -44,8 +72,9 @@ public sealed class InferencePeer(string url) : IDisposable
     /// <summary>Folds a round trip measured on a Score call (its time minus the time the peer says it spent) into the advertisement.</summary>
     public void ObserveRoundTrip(double ms)
     {
-        if (Info is { } info && ms >= 0)
-            Info = info with { RoundTripMs = Smooth(info.RoundTripMs, ms) };
+        lock (_gate)
+            if (_info is { } info && ms >= 0)
+                _info = info with { RoundTripMs = Smooth(info.RoundTripMs, ms) };
     }
 
     public void Dispose() => _channel.Dispose();

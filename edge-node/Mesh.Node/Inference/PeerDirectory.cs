@@ -60,22 +60,29 @@ public sealed class PeerDirectory : BackgroundService
                 Unreachable(peer, $"advertised an invalid profile: {parsed.Errors[0]}");
                 return;
             }
+            if (info.Models.Select(m => m.Name).Distinct(StringComparer.Ordinal).Count() != info.Models.Count)
+            {
+                Unreachable(peer, "advertised a model name twice");
+                return;
+            }
             var wasReachable = peer.Reachable;
-            var smoothed = peer.Info is { } prior ? InferencePeer.Smooth(prior.RoundTripMs, rtt) : rtt;
             var manifests = new Dictionary<string, ModelManifest>(StringComparer.Ordinal);
             foreach (var m in info.Models)
                 if (ManifestLoader.Parse(m.ManifestYaml, $"manifest of {m.Name} from {peer.Url}").Manifest is { } manifest && manifest.Name == m.Name)
                     manifests[m.Name] = manifest;
-            peer.Info = new PeerInfo(peer.Url, info.NodeId, info.Site, profile, info.Models.ToDictionary(m => m.Name, StringComparer.Ordinal),
-                manifests, info.QueueDepth, smoothed, _time.GetUtcNow());
-            peer.Reachable = true;
-            peer.LastError = "";
+            peer.Publish(new PeerInfo(peer.Url, info.NodeId, info.Site, profile, info.Models.ToDictionary(m => m.Name, StringComparer.Ordinal),
+                manifests, info.QueueDepth, rtt, _time.GetUtcNow()));
             if (!wasReachable)
                 InferenceLog.PeerDescribed(_logger, peer.Url, info.NodeId, info.Site, profile.Id, string.Join(", ", info.Models.Select(m => $"{m.Name} {m.Version} on {m.Provider}")));
         }
         catch (RpcException ex) when (!ct.IsCancellationRequested)
         {
             Unreachable(peer, $"{ex.StatusCode}: {ex.Status.Detail}");
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested && ex is not OutOfMemoryException)
+        {
+            // Whatever one peer does must not stop the node: it is marked unreachable with the reason.
+            Unreachable(peer, $"{ex.GetType().Name}: {ex.Message}");
         }
     }
 
@@ -89,10 +96,8 @@ public sealed class PeerDirectory : BackgroundService
 
     private void Unreachable(InferencePeer peer, string reason)
     {
-        if (peer.Reachable || peer.LastError != reason)
+        if (peer.MarkUnreachable(reason))
             InferenceLog.PeerUnreachable(_logger, peer.Url, reason);
-        peer.Reachable = false;
-        peer.LastError = reason;
     }
 
     public override void Dispose()

@@ -5,6 +5,9 @@ namespace Mesh.Node.Policy;
 /// <summary>A policy rule compiled for one device.</summary>
 internal sealed record CompiledRule(PolicyRule Source, CompiledCondition When, CompiledCondition Clear)
 {
+    /// <summary>The models the rule's conditions read, comma-separated in order of first use ("" for none).</summary>
+    public string Models { get; init; } = "";
+
     public string Id => Source.Id;
 }
 

@@ -29,9 +29,31 @@ internal sealed class PolicyCompiler
         {
             var when = compiler.Build(r.When, metrics, r.Id + "/when");
             var clear = r.Clear is { } c ? compiler.Build(c, metrics, r.Id + "/clear") : new NotOf(when);
-            return new CompiledRule(r, when, clear);
+            return new CompiledRule(r, when, clear) { Models = string.Join(',', ModelsOf(r)) };
         }).ToArray();
         return new DevicePolicy(policy.Ref, metrics, compiled, windows, [.. policy.RateLimits], [.. compiler._models], policy.Routing);
+    }
+
+    /// <summary>The models a rule's conditions read, in order of first use.</summary>
+    private static List<string> ModelsOf(PolicyRule rule)
+    {
+        var models = new List<string>();
+        void Walk(PolicyCondition c)
+        {
+            switch (c)
+            {
+                case AllCondition all: foreach (var p in all.Parts) Walk(p); break;
+                case AnyCondition any: foreach (var p in any.Parts) Walk(p); break;
+                case NotCondition not: Walk(not.Part); break;
+                case CountCondition count: Walk(count.Predicate); break;
+                case CompareCondition { Operand: ModelOutputOperand o } when !models.Contains(o.Model): models.Add(o.Model); break;
+                case CompareCondition { Operand: ConfidenceOperand o } when !models.Contains(o.Model): models.Add(o.Model); break;
+            }
+        }
+        Walk(rule.When);
+        if (rule.Clear is { } clear)
+            Walk(clear);
+        return models;
     }
 
     public static bool Matches(DeviceGroup group, string device, IReadOnlyDictionary<string, string> attributes)

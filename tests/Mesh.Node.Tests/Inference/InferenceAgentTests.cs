@@ -115,6 +115,25 @@ public sealed class InferenceAgentTests : AgentTestKit, IAsyncLifetime
         report.Decisions.ShouldBe(2);
     }
 
+    [Fact]
+    public void Agent_MetricBeyondFloatRange_ModelSkippedWithTheReasonAndTheReadingRecorded()
+    {
+        var agent = StartAgent(Settings() with { Inference = Coordinator(new InferenceOptions()) });
+        var (normal, _) = Samples();
+        var huge = new Observation(new SiteId(Site), new DeviceId(Device), 1, normal.Timestamp,
+        [
+            new Metric(AnomalyFeatures.Humidity, normal.Humidity), new Metric(AnomalyFeatures.Power, 1e39),
+            new Metric(AnomalyFeatures.Temperature, normal.Temperature), new Metric(AnomalyFeatures.Vibration, normal.Vibration),
+        ]);
+
+        Decide(agent, huge).Outcome.ShouldBe(DecisionOutcome.Accepted);
+
+        var observation = DeviceRecords().Single(r => r.Kind == AuditKind.Observation);
+        observation.Route.Reasons.ShouldBe(["the reading's power is beyond the model's float range"]);
+        ObservationRecord.Read(observation, out _, out var inference);
+        inference.Runs.Single().Score.ShouldBeNull();
+    }
+
     private InferenceCoordinator Coordinator(InferenceOptions inference)
     {
         var options = new NodeOptions { NodeId = "edge-1", Site = Site, Inference = inference };

@@ -42,6 +42,11 @@ public static class BenchCommand
                 Console.WriteLine(JsonSerializer.Serialize(result, BenchJson.Default.IngestBenchResult));
             else
                 Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions(BenchJson.Default.Options) { WriteIndented = true, TypeInfoResolver = BenchJson.Default }));
+            if (result.ModelRuns == 0 && options.PolicyFile is { } file && ReadsModel(file))
+            {
+                Console.Error.WriteLine("mesh bench ingest: the policy reads a model but the node's journal holds no model run; the figures measure nothing of it (see the node's ModelRefused records, and --sensors ColdRoom)");
+                return ExitCodes.Failure;
+            }
             return result.AllAcknowledged ? ExitCodes.Ok : ExitCodes.Failure;
         });
 
@@ -49,6 +54,10 @@ public static class BenchCommand
         var broker = new Command("broker", "Run the broker-only baseline (used by 'bench ingest')") { port };
         broker.Hidden = true;
         broker.SetAction((r, ct) => BrokerOnly.RunAsync(r.GetValue(port), ct));
+
+        static bool ReadsModel(string file) =>
+            Mesh.Protocol.Policy.PolicyLoader.LoadFile(file).Policy is { } p
+            && new Mesh.Node.Policy.ActivePolicy(p, Mesh.Node.Policy.PolicySource.BuiltIn, null).For("room-0001").Models.Count > 0;
 
         return new Command("bench", "Measure Mesh on this machine") { ingest, broker, ReplayBench.Command(), InferenceBench.Command(), OffloadBench.Command() };
     }

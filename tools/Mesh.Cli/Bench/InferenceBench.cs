@@ -31,6 +31,11 @@ public static class InferenceBench
         {
             var asJson = r.GetValue(json);
             Action<string> say = asJson ? Console.Error.WriteLine : Console.WriteLine;
+            if (r.GetValue(runs) < 10 || r.GetValue(callers) < 1 || r.GetValue(batches)!.Any(b => b is < 1 or > 4096))
+            {
+                Console.Error.WriteLine("mesh bench inference: --runs must be at least 10, --callers at least 1, every --batch within 1..4096");
+                return ExitCodes.Usage;
+            }
             var registered = ModelRegistry.Load(r.GetValue(models)!).Find(r.GetValue(model)!);
             if (registered is null || !registered.Manifest.IsReadingModel)
             {
@@ -72,7 +77,7 @@ public static class InferenceBench
             }
         }
 
-        // The batcher as device agents use it: many callers, one row each, batches up to 64 with a 1 ms bounded wait.
+        // The batcher as device agents use it: many callers, one row each, batches up to 64 with a 1 ms bounded wait (on CPU).
         await using var local = LocalModel.Open(registered, [ExecutionProviderNames.Cpu], 64, TimeSpan.FromMilliseconds(1));
         var total = runs * 4;
         var latencies = new double[total];
@@ -93,6 +98,7 @@ public static class InferenceBench
         Array.Sort(latencies);
         var batched = new
         {
+            provider = local.Provider,
             callers,
             rows = total,
             rows_per_s = Math.Round(total / elapsed),

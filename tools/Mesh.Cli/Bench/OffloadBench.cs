@@ -25,6 +25,11 @@ public static class OffloadBench
         {
             var asJson = r.GetValue(json);
             Action<string> say = asJson ? Console.Error.WriteLine : Console.WriteLine;
+            if (r.GetValue(calls) < 10 || r.GetValue(callers) < 1)
+            {
+                Console.Error.WriteLine("mesh bench offload: --calls must be at least 10 and --callers at least 1");
+                return ExitCodes.Usage;
+            }
             var result = await RunAsync(r.GetValue(calls), r.GetValue(callers), say, ct).ConfigureAwait(false);
             Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = !asJson }));
             return ExitCodes.Ok;

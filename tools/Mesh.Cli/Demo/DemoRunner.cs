@@ -112,7 +112,15 @@ public sealed class DemoRunner(DemoOptions options)
             for (var i = 0; i < nodes.Count; i++)
                 report.Add(await NodeReport.BuildAsync(nodes[i], results[i], hub, ct).ConfigureAwait(false));
             Render(report, thermalResults, roomResults);
-            var ok = report.All(r => r.Ok);
+            // The demo shows each route: site-a's node runs the model itself, site-b's gateway reaches the cloud node.
+            var routeProblems = new List<string>();
+            if (report[0].Routes.Edge == 0)
+                routeProblems.Add($"{report[0].NodeId} never ran the model itself (see its ModelLoaded/ModelRefused records)");
+            if (report[1].Routes.Cloud == 0)
+                routeProblems.Add($"{report[1].NodeId} never reached the cloud node {CloudNode}");
+            foreach (var p in routeProblems)
+                AnsiConsole.MarkupLineInterpolated($"[red]route mix[/]: {p}");
+            var ok = report.All(r => r.Ok) && routeProblems.Count == 0;
             Say(ok
                 ? "[green]OK[/]: every reading is accounted for and every chain verifies, on the nodes and at the hub."
                 : "[red]FAILED[/]: see the rows above.", markup: true);

@@ -30,6 +30,8 @@ internal static class ProfileCalibrateConsole
                 Console.Error.WriteLine(e);
             return ExitCodes.Failure;
         }
+        if (profile.Models.Count == 0)
+            Console.Error.WriteLine($"warning: no reading model could be measured (see the lines above); the router has no latency prior for this box until you add one to {output}");
         File.WriteAllText(output, text);
         Console.WriteLine($"wrote {output}: {profile.Cpu.Cores} cores, {profile.Memory.Mb} MiB, providers [{string.Join(", ", profile.ExecutionProviders.Select(ExecutionProviders.Name))}]");
         foreach (var (model, priors) in profile.Models)

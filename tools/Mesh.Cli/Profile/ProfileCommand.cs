@@ -30,12 +30,20 @@ public static class ProfileCommand
         {
             id, description, output, models, location, rtt, perHour, per1k, runs,
         };
-        command.SetAction(parse => ProfileCalibrateConsole.Run(
+        command.SetAction(parse => parse.GetValue(location) is not ("edge" or "cloud")
+            ? Usage($"--location must be edge or cloud, not '{parse.GetValue(location)}'")
+            : ProfileCalibrateConsole.Run(
             new CalibrationInputs(parse.GetValue(id)!, parse.GetValue(description)!,
                 parse.GetValue(location) == "cloud" ? Mesh.Protocol.Profiles.ProfileLocation.Cloud : Mesh.Protocol.Profiles.ProfileLocation.Edge,
                 parse.GetValue(rtt), parse.GetValue(perHour), parse.GetValue(per1k), parse.GetValue(runs)),
             parse.GetValue(models)!, parse.GetValue(output) ?? parse.GetValue(id) + ".yaml"));
         return command;
+    }
+
+    private static int Usage(string problem)
+    {
+        Console.Error.WriteLine($"mesh profile calibrate: {problem}");
+        return ExitCodes.Usage;
     }
 
     private static Command Validate()
