@@ -10,17 +10,7 @@ namespace Mesh.Node.Tests.Inference;
 /// <summary>A restarted node knows what it already spent today: the daily budget holds across restarts.</summary>
 public sealed class BudgetRestoreTests
 {
-    private const string Policy = """
-        site: site-a
-        version: 1
-        groups:
-          - { id: rooms, skills: [anomaly] }
-        rules:
-          - id: odd
-            groups: [rooms]
-            when: { model: anomaly, output: score, ge: 0.5 }
-            action: inspect
-        """;
+    private const string Policy = TestPolicies.AnomalyRule;
 
     [Fact]
     public async Task Restore_TodaysPaidRuns_AddsTheirCostToTheLedger()

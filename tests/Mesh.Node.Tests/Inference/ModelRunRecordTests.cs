@@ -9,17 +9,7 @@ namespace Mesh.Node.Tests.Inference;
 /// <summary>Model results travel in the Observation record, so replay and recovery decide from what was recorded.</summary>
 public sealed class ModelRunRecordTests
 {
-    private const string Policy = """
-        site: site-a
-        version: 1
-        groups:
-          - { id: rooms, skills: [anomaly] }
-        rules:
-          - id: odd
-            groups: [rooms]
-            when: { model: anomaly, output: score, ge: 0.5 }
-            action: inspect
-        """;
+    private const string Policy = TestPolicies.AnomalyRule;
 
     private static readonly ModelRun Cloud = new("anomaly", "1.0.0", "score", 0.875, 0.875, false,
         new AuditRoute("cloud:gpu-1/CUDA", "cloud-a10g", "anomaly", "1.0.0", 2345, 500,

@@ -8,6 +8,19 @@ public static class TestPolicies
 {
     public const string Site = "site-a";
 
+    /// <summary>One rule that reads the anomaly model's score: the rule "odd" proposes "inspect" at a score of 0.5 or more.</summary>
+    public const string AnomalyRule = """
+        site: site-a
+        version: 1
+        groups:
+          - { id: rooms, skills: [anomaly] }
+        rules:
+          - id: odd
+            groups: [rooms]
+            when: { model: anomaly, output: score, ge: 0.5 }
+            action: inspect
+        """;
+
     public static SitePolicy Parse(string yaml, string file = "test.yaml")
     {
         var parsed = PolicyLoader.Parse(yaml, file);
