@@ -3,6 +3,9 @@ using System.Threading.Channels;
 
 namespace Mesh.Inference.Runtime;
 
+/// <summary>The batch a reading shared failed; the batch's first reading carries the error itself.</summary>
+public sealed class SharedBatchFailedException(Exception cause) : Exception($"the batch this reading shared failed: {cause.Message}", cause);
+
 /// <summary>One scored reading, with how long it waited for its batch and how long the batch ran.</summary>
 public readonly record struct BatchScore(float Score, int BatchSize, long QueueMicros, long RunMicros)
 {
@@ -115,9 +118,11 @@ public sealed class MicroBatcher : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            // One failed run is one failure of the target, however many readings shared it: the first request
+            // carries the error, the others say they shared a failed batch.
             for (var i = 0; i < n; i++)
             {
-                _batch[i].Completion.TrySetException(ex);
+                _batch[i].Completion.TrySetException(i == 0 ? ex : new SharedBatchFailedException(ex));
                 _batch[i] = null!;
             }
             return;

@@ -85,6 +85,10 @@ public sealed partial class InferenceCoordinator
         {
             throw new TargetException($"no result within {_options.RemoteTimeout.TotalSeconds:0.###} s", TargetFailure.Timeout);
         }
+        catch (SharedBatchFailedException ex)
+        {
+            throw new TargetException(ex.Message, TargetFailure.Error, countsAgainstTarget: false);
+        }
         catch (Exception ex) when (ex is not (OutOfMemoryException or TargetException))
         {
             throw new TargetException($"{ex.GetType().Name}: {ex.Message}", TargetFailure.Error);

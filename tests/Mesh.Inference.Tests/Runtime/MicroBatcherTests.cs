@@ -50,6 +50,26 @@ public sealed class MicroBatcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ScoreAsync_BatchRunFails_FirstCarriesTheErrorOthersSayTheyShared()
+    {
+        var registered = ModelRegistry.Load(RepoPaths.Models).Find("anomaly")!;
+        // A long bounded wait: the four readings, queued together, share one batch even on a slow machine.
+        var model = LocalModel.Open(registered, ["CPU"], 8, TimeSpan.FromMilliseconds(500));
+        model.Runner!.Dispose();
+        model.Session.Dispose();   // every run now fails inside ONNX Runtime
+
+        var scores = Enumerable.Range(0, 4).Select(_ => model.Batcher!.ScoreAsync(new float[6])).ToArray();
+        var errors = new List<Exception>();
+        foreach (var t in scores)
+            errors.Add(await Should.ThrowAsync<Exception>(t));
+
+        var first = errors.Where(e => e is not SharedBatchFailedException).ShouldHaveSingleItem();
+        errors.OfType<SharedBatchFailedException>().Count().ShouldBe(3);
+        errors.OfType<SharedBatchFailedException>().ShouldAllBe(e => e.InnerException == first);
+        await model.Batcher!.DisposeAsync();
+    }
+
+    [Fact]
     public void ScoreAsync_WrongWidth_Refused()
     {
         Should.Throw<ArgumentException>(() => _model.Batcher!.ScoreAsync(new float[5])).Message.ShouldContain("expected 6 features, got 5");
