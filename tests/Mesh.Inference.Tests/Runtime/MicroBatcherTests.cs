@@ -1,4 +1,6 @@
 using Mesh.Inference.Anomaly;
+using Mesh.Inference.Onnx;
+using Mesh.Protocol.Models;
 using Mesh.Inference.Registry;
 using Mesh.Inference.Runtime;
 using Mesh.Inference.Tests.Support;
@@ -52,21 +54,32 @@ public sealed class MicroBatcherTests : IAsyncLifetime
     [Fact]
     public async Task ScoreAsync_BatchRunFails_FirstCarriesTheErrorOthersSayTheyShared()
     {
-        var registered = ModelRegistry.Load(RepoPaths.Models).Find("anomaly")!;
+        // A model whose score has two columns where the runner's buffer holds one: every run fails inside ONNX
+        // Runtime, with an ordinary exception.
+        var graph = new OnnxGraphBuilder("two-columns")
+            .Input("features", OnnxElementType.Float, OnnxDimension.Symbolic("N"), OnnxDimension.Fixed(6))
+            .Initializer("w", [6, 2], new float[12])
+            .Node("MatMul", ["features", "w"], "score")
+            .Output("score", OnnxElementType.Float, OnnxDimension.Symbolic("N"), OnnxDimension.Symbolic("M"))
+            .Build();
+        var manifest = new ModelManifest("two-columns", "1.0.0", "", "two-columns.onnx", new string('0', 64),
+            [new TensorSpec("features", TensorElement.Float32, [-1, 6])], [new TensorSpec("score", TensorElement.Float32, [-1, 2])],
+            ["CPU"], new Dictionary<string, ManifestLatency>(),
+            [.. Enumerable.Range(0, 6).Select(i => FeatureSpec.OfMetric($"m{i}"))], new ScoreSpec("score", "score"), null, null, "test", "test");
+        using var session = ModelSession.Open(manifest, OnnxModelWriter.Write(graph, new OnnxModelOptions()), ["CPU"]);
+        using var runner = new ReadingModelRunner(session, 8);
         // A long bounded wait: the four readings, queued together, share one batch even on a slow machine.
-        var model = LocalModel.Open(registered, ["CPU"], 8, TimeSpan.FromMilliseconds(500));
-        model.Runner!.Dispose();
-        model.Session.Dispose();   // every run now fails inside ONNX Runtime
+        await using var batcher = new MicroBatcher(runner, TimeSpan.FromMilliseconds(500));
 
-        var scores = Enumerable.Range(0, 4).Select(_ => model.Batcher!.ScoreAsync(new float[6])).ToArray();
+        var scores = Enumerable.Range(0, 4).Select(_ => batcher.ScoreAsync(new float[6])).ToArray();
         var errors = new List<Exception>();
         foreach (var t in scores)
             errors.Add(await Should.ThrowAsync<Exception>(t));
 
         var first = errors.Where(e => e is not SharedBatchFailedException).ShouldHaveSingleItem();
+        first.ShouldBeOfType<Microsoft.ML.OnnxRuntime.OnnxRuntimeException>();
         errors.OfType<SharedBatchFailedException>().Count().ShouldBe(3);
         errors.OfType<SharedBatchFailedException>().ShouldAllBe(e => e.InnerException == first);
-        await model.Batcher!.DisposeAsync();
     }
 
     [Fact]
