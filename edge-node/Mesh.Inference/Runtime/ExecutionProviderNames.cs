@@ -1,14 +1,11 @@
+using static Mesh.Protocol.Profiles.ExecutionProviders;
+
 namespace Mesh.Inference.Runtime;
 
-/// <summary>The provider names used in profiles and manifests, and what ONNX Runtime calls them.</summary>
+/// <summary>What ONNX Runtime calls the providers that profiles and manifests name
+/// (<see cref="Mesh.Protocol.Profiles.ExecutionProviders"/>), and the order a model's session tries them in.</summary>
 public static class ExecutionProviderNames
 {
-    public const string TensorRT = "TensorRT";
-    public const string Cuda = "CUDA";
-    public const string DirectML = "DirectML";
-    public const string OpenVino = "OpenVINO";
-    public const string Cpu = "CPU";
-
     /// <summary>All providers in the default order of preference (CPU last: the fallback).</summary>
     public static readonly IReadOnlyList<string> All = [TensorRT, Cuda, OpenVino, DirectML, Cpu];
 

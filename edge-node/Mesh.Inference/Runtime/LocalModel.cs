@@ -1,3 +1,4 @@
+using Mesh.Protocol.Profiles;
 using Mesh.Inference.Registry;
 
 namespace Mesh.Inference.Runtime;
@@ -35,7 +36,7 @@ public sealed class LocalModel : IAsyncDisposable
     public static LocalModel Open(RegisteredModel registered, IReadOnlyList<string> hardwareProviders, int maxBatch, TimeSpan maxWait)
     {
         var manifest = registered.Manifest;
-        var plan = ExecutionProviderNames.Plan(hardwareProviders, manifest.PreferredProviders.Count > 0 ? manifest.PreferredProviders : [ExecutionProviderNames.Cpu]);
+        var plan = ExecutionProviderNames.Plan(hardwareProviders, manifest.PreferredProviders.Count > 0 ? manifest.PreferredProviders : [ExecutionProviders.Cpu]);
         var earlier = new List<ProviderAttempt>();
         while (true)
         {
@@ -55,7 +56,7 @@ public sealed class LocalModel : IAsyncDisposable
                 var provider = session.Provider.Provider;
                 runner.Dispose();
                 session.Dispose();
-                if (provider == ExecutionProviderNames.Cpu)
+                if (provider == ExecutionProviders.Cpu)
                     throw new ModelRefusedException(manifest, $"the first run failed on CPU: {ex.Message}");
                 earlier.AddRange(session.Provider.Attempts.Where(a => !a.Loaded));
                 earlier.Add(new ProviderAttempt(provider, false, $"failed on its first run ({ex.GetType().Name}: {ex.Message.Split('\n')[0]})"));

@@ -1,3 +1,4 @@
+using Mesh.Protocol.Profiles;
 using Mesh.Protocol.Models;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -49,6 +50,18 @@ public sealed class ModelSession : IDisposable
             throw new ModelRefusedException(manifest, string.Join("; ", problems));
         }
         return new ModelSession(manifest, session, choice);
+    }
+
+    /// <summary>The model's session on exactly <paramref name="provider"/>, or null when that provider does not work here
+    /// (<paramref name="choice"/> then says why). For measuring one provider: calibration and benchmarks.</summary>
+    public static ModelSession? OpenOnly(ModelManifest manifest, byte[] model, string provider, out ProviderChoice choice)
+    {
+        var session = Open(manifest, model, provider == ExecutionProviders.Cpu ? [provider] : [provider, ExecutionProviders.Cpu]);
+        choice = session.Provider;
+        if (session.Provider.Provider == provider)
+            return session;
+        session.Dispose();
+        return null;
     }
 
     /// <summary>Every difference between what the manifest declares and what the ONNX file has.</summary>

@@ -1,3 +1,4 @@
+using Mesh.Protocol.Profiles;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Mesh.Inference.Runtime;
@@ -39,7 +40,7 @@ public static class SessionFactory
             catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException or OnnxRuntimeException or NotSupportedException)
             {
                 options.Dispose();
-                if (provider == ExecutionProviderNames.Cpu)
+                if (provider == ExecutionProviders.Cpu)
                     throw;
                 attempts.Add(new ProviderAttempt(provider, false, Reason(provider, ex, available)));
             }
@@ -51,11 +52,11 @@ public static class SessionFactory
     {
         switch (provider)
         {
-            case ExecutionProviderNames.TensorRT: options.AppendExecutionProvider_Tensorrt(0); break;
-            case ExecutionProviderNames.Cuda: options.AppendExecutionProvider_CUDA(0); break;
-            case ExecutionProviderNames.DirectML: options.AppendExecutionProvider_DML(0); break;
-            case ExecutionProviderNames.OpenVino: options.AppendExecutionProvider_OpenVINO("CPU"); break;
-            case ExecutionProviderNames.Cpu: break; // always registered
+            case ExecutionProviders.TensorRT: options.AppendExecutionProvider_Tensorrt(0); break;
+            case ExecutionProviders.Cuda: options.AppendExecutionProvider_CUDA(0); break;
+            case ExecutionProviders.DirectML: options.AppendExecutionProvider_DML(0); break;
+            case ExecutionProviders.OpenVino: options.AppendExecutionProvider_OpenVINO("CPU"); break;
+            case ExecutionProviders.Cpu: break; // always registered
             default: throw new NotSupportedException($"unknown execution provider '{provider}'");
         }
     }

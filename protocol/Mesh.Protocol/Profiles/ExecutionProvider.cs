@@ -7,8 +7,14 @@ public enum ExecutionProvider { TensorRT, Cuda, DirectML, OpenVino, Cpu }
 /// <summary>The YAML names of <see cref="ExecutionProvider"/> values, both ways.</summary>
 public static class ExecutionProviders
 {
+    public const string TensorRT = "TensorRT";
+    public const string Cuda = "CUDA";
+    public const string DirectML = "DirectML";
+    public const string OpenVino = "OpenVINO";
+    public const string Cpu = "CPU";
+
     /// <summary>Every YAML name, in the enum's order.</summary>
-    public static readonly IReadOnlyList<string> Names = ["TensorRT", "CUDA", "DirectML", "OpenVINO", "CPU"];
+    public static readonly IReadOnlyList<string> Names = [TensorRT, Cuda, DirectML, OpenVino, Cpu];
 
     /// <summary>The YAML name of <paramref name="provider"/> (<c>CUDA</c> for <see cref="ExecutionProvider.Cuda"/>).</summary>
     public static string Name(ExecutionProvider provider) =>

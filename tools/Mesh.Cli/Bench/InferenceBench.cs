@@ -1,3 +1,4 @@
+using Mesh.Protocol.Profiles;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -61,10 +62,10 @@ public static class InferenceBench
                 say($"{provider}: not in this build (unmeasured)");
                 continue;
             }
-            using var session = ModelSession.Open(registered.Manifest, registered.Bytes, provider == ExecutionProviderNames.Cpu ? [provider] : [provider, ExecutionProviderNames.Cpu]);
-            if (session.Provider.Provider != provider)
+            using var session = ModelSession.OpenOnly(registered.Manifest, registered.Bytes, provider, out var choice);
+            if (session is null)
             {
-                say($"{provider}: {session.Provider.Explain()} (unmeasured)");
+                say($"{provider}: {choice.Explain()} (unmeasured)");
                 continue;
             }
             using var runner = new ReadingModelRunner(session, batches.Max());
@@ -78,7 +79,7 @@ public static class InferenceBench
         }
 
         // The batcher as device agents use it: many callers, one row each, batches up to 64 with a 1 ms bounded wait (on CPU).
-        await using var local = LocalModel.Open(registered, [ExecutionProviderNames.Cpu], 64, TimeSpan.FromMilliseconds(1));
+        await using var local = LocalModel.Open(registered, [ExecutionProviders.Cpu], 64, TimeSpan.FromMilliseconds(1));
         var total = runs * 4;
         var latencies = new double[total];
         var next = -1;

@@ -40,7 +40,7 @@ internal static class ProfileCalibration
             foreach (var registered in models.Models.Where(m => m.Manifest.IsReadingModel))
             {
                 progress($"{registered.Manifest.Name} on {name}");
-                using var session = TryOpen(registered, name);
+                using var session = ModelSession.OpenOnly(registered.Manifest, registered.Bytes, name, out _);
                 if (session is null)
                     continue;
                 using var runner = new ReadingModelRunner(session, 1);
@@ -79,16 +79,6 @@ internal static class ProfileCalibration
                 yield return ep;
         }
         yield return ExecutionProvider.Cpu;
-    }
-
-    /// <summary>The model's session on exactly this provider, or null when it falls back (then the provider is not usable here).</summary>
-    private static ModelSession? TryOpen(RegisteredModel model, string provider)
-    {
-        var session = ModelSession.Open(model.Manifest, model.Bytes, provider == ExecutionProviderNames.Cpu ? [provider] : [provider, ExecutionProviderNames.Cpu]);
-        if (session.Provider.Provider == provider)
-            return session;
-        session.Dispose();
-        return null;
     }
 
     private static double Round(double ms) => Math.Round(Math.Max(ms, 0.001), 3);
