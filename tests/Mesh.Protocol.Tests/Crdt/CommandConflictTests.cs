@@ -1,0 +1,79 @@
+using Mesh.Protocol.Crdt;
+using Mesh.Protocol.Time;
+
+namespace Mesh.Protocol.Tests.Crdt;
+
+public sealed class CommandConflictTests
+{
+    private static readonly long T0 = DateTimeOffset.Parse("2026-11-24T08:00:00Z").ToUnixTimeMilliseconds();
+
+    private static MvRegister<DeviceCommand> Concurrent(DeviceCommand a, DeviceCommand b) =>
+        MvRegister<DeviceCommand>.Empty.Write(a.NodeId, a).Merge(MvRegister<DeviceCommand>.Empty.Write(b.NodeId, b));
+
+    private static DeviceCommand Command(string action, int priority, long wall, int counter, string node) =>
+        new(action, "rule-" + action, priority, new HlcTimestamp(wall, counter, node), 1);
+
+    [Fact]
+    public void Resolve_HigherPriority_WinsOverLaterClock()
+    {
+        var verdict = CommandConflicts.Resolve("fan-1", Concurrent(
+            Command("vent-open", 20, T0, 0, "edge-b"), Command("vent-close", 10, T0 + 60_000, 0, "edge-a")).Values)!;
+        verdict.Winner.Action.ShouldBe("vent-open");
+        verdict.Losers.ShouldHaveSingleItem().Command.Action.ShouldBe("vent-close");
+        verdict.Reason.ShouldContain("priority 20 > 10");
+    }
+
+    [Fact]
+    public void Resolve_EqualPriority_LaterClockWins()
+    {
+        var verdict = CommandConflicts.Resolve("fan-1", Concurrent(
+            Command("cooling-on", 10, T0, 3, "edge-a"), Command("cooling-off", 10, T0, 4, "edge-b")).Values)!;
+        verdict.Winner.NodeId.ShouldBe("edge-b");
+        verdict.Reason.ShouldContain("later clock");
+    }
+
+    [Fact]
+    public void Resolve_EqualPriorityAndClock_LowerNodeIdWins()
+    {
+        var verdict = CommandConflicts.Resolve("fan-1", Concurrent(
+            Command("cooling-on", 10, T0, 0, "edge-b"), Command("cooling-off", 10, T0, 0, "edge-a")).Values)!;
+        verdict.Winner.NodeId.ShouldBe("edge-a");
+        verdict.Reason.ShouldContain("node id 'edge-a' < 'edge-b'");
+    }
+
+    [Fact]
+    public void Resolve_ConcurrentSameAction_IsNoConflict() =>
+        CommandConflicts.Resolve("fan-1", Concurrent(
+            Command("cooling-on", 10, T0, 0, "edge-a"), Command("cooling-on", 5, T0 + 1, 0, "edge-b")).Values).ShouldBeNull();
+
+    [Fact]
+    public void Resolve_SequentialWrites_IsNoConflict()
+    {
+        var first = MvRegister<DeviceCommand>.Empty.Write("edge-a", Command("cooling-on", 10, T0, 0, "edge-a"));
+        // edge-b has seen edge-a's command: its write replaces it, whatever the priorities.
+        var second = first.Write("edge-b", Command("cooling-off", 1, T0 + 5, 0, "edge-b"));
+        first.Merge(second).Values.ShouldHaveSingleItem().Value.Action.ShouldBe("cooling-off");
+        CommandConflicts.Resolve("fan-1", first.Merge(second).Values).ShouldBeNull();
+    }
+
+    [Fact]
+    public void LwwRegister_WriterWithClockFiveMinutesBehind_WinsAfterObservingTheValue()
+    {
+        var ahead = new HybridLogicalClock("edge-a", new FixedTime(T0 + 300_000));
+        var behind = new HybridLogicalClock("edge-b", new FixedTime(T0));
+        var register = new LwwRegister<string>("auto", ahead.Now());
+        // edge-b took over the device and read the register: its clock observes the stamp.
+        behind.Observe(register.Stamp);
+        var updated = register.Write("maintenance", behind.Now());
+        updated.Value.ShouldBe("maintenance");
+        register.Merge(updated).ShouldBe(updated.Merge(register));
+        // Without observing, the write of the lagging clock is ordered before the value it meant to replace.
+        var blind = new HybridLogicalClock("edge-c", new FixedTime(T0));
+        register.Write("eco", blind.Now()).Value.ShouldBe("auto");
+    }
+
+    private sealed class FixedTime(long ms) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+    }
+}
