@@ -32,7 +32,7 @@ public sealed class SensorSimulator
         var factory = new MqttClientFactory();
         var devices = options.Sites
             .SelectMany(site => Enumerable.Range(1, options.Devices).Select(i => (site, device: $"{options.DevicePrefix}-{i:D4}")))
-            .Select(d => new SimulatedDevice(factory, options, d.site, d.device))
+            .Select((d, i) => new SimulatedDevice(factory, options, d.site, d.device, i))
             .ToList();
         try
         {

@@ -10,6 +10,7 @@ public static class SimCommand
         var defaults = new SimulatorOptions();
         var host = new Option<string>("--host") { Description = "MQTT broker host of the node", DefaultValueFactory = _ => defaults.Host };
         var port = new Option<int>("--port", "-p") { Description = "MQTT broker port", DefaultValueFactory = _ => defaults.Port };
+        var ports = new Option<int[]>("--ports") { Description = "the brokers of a multi-node site (repeat, or comma-separate): devices spread over them and move to the next when theirs stops answering", AllowMultipleArgumentsPerToken = true, CustomParser = ParsePorts };
         var sites = new Option<string[]>("--site", "-s") { Description = "site to simulate (repeat for several)", DefaultValueFactory = _ => [.. defaults.Sites] };
         var devices = new Option<int>("--devices", "-d") { Description = "devices per site", DefaultValueFactory = _ => defaults.Devices };
         var rate = new Option<double>("--rate", "-r") { Description = "new readings per second across all devices (0 = as fast as acknowledged)", DefaultValueFactory = _ => defaults.Rate };
@@ -24,7 +25,7 @@ public static class SimCommand
 
         var command = new Command("sim", "Simulate sensors publishing telemetry (QoS 1, at-least-once) to a node's MQTT broker.")
         {
-            host, port, sites, devices, rate, duration, readings, malformed, seed, startSeq, inFlight, threshold, sensors,
+            host, port, ports, sites, devices, rate, duration, readings, malformed, seed, startSeq, inFlight, threshold, sensors,
         };
         command.SetAction((parse, ct) =>
         {
@@ -32,6 +33,7 @@ public static class SimCommand
             {
                 Host = parse.GetValue(host)!,
                 Port = parse.GetValue(port),
+                Ports = parse.GetValue(ports) ?? [],
                 Sites = parse.GetValue(sites) ?? [],
                 Devices = parse.GetValue(devices),
                 Rate = parse.GetValue(rate),
@@ -47,5 +49,20 @@ public static class SimCommand
             return SimConsole.RunAsync(options, ct);
         });
         return command;
+    }
+
+    private static int[] ParsePorts(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var ports = new List<int>();
+        foreach (var text in result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            if (!int.TryParse(text, out var port) || port is < 1 or > 65535)
+            {
+                result.AddError($"--ports: '{text}' is not a TCP port (1..65535)");
+                return [];
+            }
+            ports.Add(port);
+        }
+        return [.. ports];
     }
 }

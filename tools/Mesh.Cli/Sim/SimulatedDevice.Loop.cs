@@ -147,12 +147,13 @@ internal sealed partial class SimulatedDevice
         {
             try
             {
-                await _client.ConnectAsync(_clientOptions, run.Running).ConfigureAwait(false);
+                await _client.ConnectAsync(CurrentBroker, run.Running).ConfigureAwait(false);
                 run.Counters.Reconnect();
                 return;
             }
             catch (Exception) when (!run.Running.IsCancellationRequested)
             {
+                NextBroker();
                 pending.RemoveAll(r => Abandon(r, run));
                 if (pending.Count == 0)
                     return;

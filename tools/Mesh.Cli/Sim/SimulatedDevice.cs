@@ -12,14 +12,16 @@ namespace Mesh.Cli.Sim;
 internal sealed partial class SimulatedDevice : IDisposable
 {
     private readonly IMqttClient _client;
-    private readonly MqttClientOptions _clientOptions;
+    private readonly MqttClientOptions[] _brokers;
+    private int _broker;
     private readonly DeviceReadings _readings;
     private readonly string _topic;
     private readonly Backoff _backoff = new();
     private readonly List<long> _ackedSeqs = [];
     private readonly List<double> _latenciesMs = [];
 
-    public SimulatedDevice(MqttClientFactory factory, SimulatorOptions options, string site, string device)
+    /// <param name="index">The device's position in the run; spreads devices over the site's brokers.</param>
+    public SimulatedDevice(MqttClientFactory factory, SimulatorOptions options, string site, string device, int index = 0)
     {
         Site = site;
         Device = device;
@@ -27,15 +29,21 @@ internal sealed partial class SimulatedDevice : IDisposable
         _topic = MeshTopics.Telemetry(new SiteId(site), new DeviceId(device));
         _readings = new DeviceReadings(options, site, device);
         _client = factory.CreateMqttClient();
-        _clientOptions = new MqttClientOptionsBuilder()
-            .WithTcpServer(options.Host, options.Port)
+        _brokers = options.Brokers.Select(port => new MqttClientOptionsBuilder()
+            .WithTcpServer(options.Host, port)
             .WithClientId(ClientId)
             .WithCleanSession(true)
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithTimeout(options.AckTimeout)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
-            .Build();
+            .Build()).ToArray();
+        _broker = index % _brokers.Length;
     }
+
+    private MqttClientOptions CurrentBroker => _brokers[_broker];
+
+    /// <summary>After a failed connection attempt: the next of the site's brokers (no change with one broker).</summary>
+    private void NextBroker() => _broker = (_broker + 1) % _brokers.Length;
 
     public string Site { get; }
 
@@ -58,12 +66,13 @@ internal sealed partial class SimulatedDevice : IDisposable
         {
             try
             {
-                await _client.ConnectAsync(_clientOptions, ct).ConfigureAwait(false);
+                await _client.ConnectAsync(CurrentBroker, ct).ConfigureAwait(false);
                 _backoff.Reset();
                 return;
             }
             catch (Exception) when (!ct.IsCancellationRequested && Stopwatch.GetElapsedTime(start) < timeout)
             {
+                NextBroker();
                 await _backoff.DelayAsync(ct).ConfigureAwait(false);
             }
         }

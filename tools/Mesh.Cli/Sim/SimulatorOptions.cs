@@ -11,6 +11,14 @@ public sealed record SimulatorOptions
     /// <summary>The node's MQTT broker port. Default 1883.</summary>
     public int Port { get; init; } = 1883;
 
+    /// <summary>The brokers of a multi-node site (on <see cref="Host"/>), instead of <see cref="Port"/>: devices are
+    /// spread over them, and a device whose broker stops answering moves to the next one in the list, as a device
+    /// configured with its site's brokers would.</summary>
+    public IReadOnlyList<int> Ports { get; init; } = [];
+
+    /// <summary>The brokers devices connect to: <see cref="Ports"/>, or <see cref="Port"/> alone.</summary>
+    public IReadOnlyList<int> Brokers => Ports.Count > 0 ? Ports : [Port];
+
     /// <summary>Sites to simulate; each gets <see cref="Devices"/> devices. Default <c>["site-a"]</c>.</summary>
     public IReadOnlyList<string> Sites { get; init; } = ["site-a"];
 
