@@ -42,6 +42,9 @@ public sealed record NodeOptions
     /// <summary>Models, hardware profile, offload peers and the Inference service (section <c>Node:Inference</c>).</summary>
     public InferenceOptions Inference { get; init; } = new();
 
+    /// <summary>The site's cluster of nodes (section <c>Node:Cluster</c>); off by default.</summary>
+    public SiteClusterOptions Cluster { get; init; } = new();
+
     /// <summary>Attributes of devices, by device id, that policy groups can match (<c>Node:DeviceAttributes:fridge-1:kind=fridge</c>).</summary>
     public Dictionary<string, Dictionary<string, string>> DeviceAttributes { get; init; } = [];
 }

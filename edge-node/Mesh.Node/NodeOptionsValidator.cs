@@ -33,6 +33,8 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             errors.Add($"Node:Journal:MaxBatchRecords {o.Journal.MaxBatchRecords} must be within 1..100000");
         if (o.Journal.RedeliveryWindow is < 1 or > 10_000)
             errors.Add($"Node:Journal:RedeliveryWindow {o.Journal.RedeliveryWindow} must be within 1..10000");
+        if (o.Cluster.Enabled)
+            CheckCluster(o.Cluster, errors);
         for (var i = 0; i < o.Rules.Count; i++)
         {
             var problem = o.Rules[i].Validate();
@@ -80,5 +82,26 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             return true;
         uri = null;
         return false;
+    }
+
+    private static void CheckCluster(SiteClusterOptions c, List<string> errors)
+    {
+        if (Uri.CheckHostName(c.Host) == UriHostNameType.Unknown)
+            errors.Add($"Node:Cluster:Host '{c.Host}' is not a host name or address");
+        if (c.Port is < 1 or > 65535)
+            errors.Add($"Node:Cluster:Port {c.Port} must be within 1..65535 (the other members find this node there)");
+        if (c.Seeds.Count == 0)
+            errors.Add("Node:Cluster:Seeds is empty: list the site's seed members as host:port (the same list on every member)");
+        for (var i = 0; i < c.Seeds.Count; i++)
+            if (SiteClusterOptions.CheckSeed(c.Seeds[i]) is { } problem)
+                errors.Add($"Node:Cluster:Seeds:{i} {problem}");
+        if (c.Shards is < 1 or > 10_000)
+            errors.Add($"Node:Cluster:Shards {c.Shards} must be within 1..10000");
+        if (c.FailureDetectionPause < TimeSpan.FromMilliseconds(500))
+            errors.Add($"Node:Cluster:FailureDetectionPause {c.FailureDetectionPause} must be at least 500 ms");
+        if (c.StableAfter < TimeSpan.FromSeconds(1))
+            errors.Add($"Node:Cluster:StableAfter {c.StableAfter} must be at least 1 s");
+        if (c.ReplicaTimeout < TimeSpan.FromMilliseconds(100))
+            errors.Add($"Node:Cluster:ReplicaTimeout {c.ReplicaTimeout} must be at least 100 ms");
     }
 }

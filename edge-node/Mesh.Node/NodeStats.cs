@@ -15,6 +15,7 @@ public sealed class NodeStats
     private long _approvalsDenied;
     private long _approvalsTimedOut;
     private long _approvalsStale;
+    private long _takeovers;
 
     public long Accepted => Interlocked.Read(ref _accepted);
     public long Duplicates => Interlocked.Read(ref _duplicates);
@@ -29,6 +30,9 @@ public sealed class NodeStats
     public long ApprovalsTimedOut => Interlocked.Read(ref _approvalsTimedOut);
     public long ApprovalsStale => Interlocked.Read(ref _approvalsStale);
 
+    /// <summary>Devices this member took over from another member of its site (multi-node sites).</summary>
+    public long Takeovers => Interlocked.Read(ref _takeovers);
+
     internal void CountAccepted() => Interlocked.Increment(ref _accepted);
     internal void CountDuplicate() => Interlocked.Increment(ref _duplicates);
     internal void CountDecisions(int n) => Interlocked.Add(ref _decisions, n);
@@ -36,6 +40,7 @@ public sealed class NodeStats
     internal void CountRejected() => Interlocked.Increment(ref _rejected);
     internal void CountSyncFailure() => Interlocked.Increment(ref _syncFailures);
     internal void CountApprovalRequested() => Interlocked.Increment(ref _approvalsRequested);
+    internal void CountTakeover() => Interlocked.Increment(ref _takeovers);
 
     /// <summary>Counts a settled approval by its recorded outcome.</summary>
     internal void CountApprovalSettled(string outcome)

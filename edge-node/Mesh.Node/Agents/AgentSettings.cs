@@ -19,4 +19,11 @@ public sealed record AgentSettings(
 {
     /// <summary>Runs the models that rules read; null: no inference on this node (model outputs are unknown).</summary>
     public Inference.IReadingInference? Inference { get; init; }
+
+    /// <summary>Set when the node is a member of a multi-node site: where agents replicate their state, and the
+    /// node's clock (a new owner observes the replica's stamp, so its own writes order after it). Null: standalone.</summary>
+    public SiteReplication? Site { get; init; }
 }
+
+/// <summary>What a device agent of a site member needs to replicate its state.</summary>
+public sealed record SiteReplication(Cluster.IDeviceReplicas Replicas, Mesh.Protocol.Time.HybridLogicalClock Clock);

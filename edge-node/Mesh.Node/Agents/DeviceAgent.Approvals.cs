@@ -103,7 +103,7 @@ public sealed partial class DeviceAgent
         }
         if (late is not null)
             drafts.Add(late);
-        var append = _journal.AppendAsync(drafts, skipExisting: true);
+        var append = Replicated(_journal.AppendAsync(drafts, skipExisting: true));
         if (command is null)
             return;
         var commands = _settings.Commands;

@@ -50,16 +50,30 @@ public sealed partial class DeviceAgent : ReceivePersistentActor, IWithTimers
         });
         Recover<RecoveryCompleted>(_ =>
         {
-            CatchUp();
-            OnRecovered();
+            if (_settings.Site is null)
+            {
+                CatchUp();
+                OnRecovered();
+            }
+            else
+            {
+                BeginTakeOver();
+            }
         });
+        Ready();
+    }
 
+    /// <summary>The agent's behaviour once its state is known.</summary>
+    private void Ready()
+    {
         Command<DeviceCommands.Observe>(Handle);
         Command<Inferred>(Handle);
         Command<InferenceFailed>(Handle);
         Command<DeviceCommands.DecideApproval>(Handle);
         Command<ApprovalDue>(Handle);
         Command<DeviceCommands.Wake>(_ => { });
+        Command<HandOff>(_ => BeginHandOff());
+        Command<ReplicaWritten>(_ => OnReplicaWritten());
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr, s.Metadata.Timestamp.AddTicks(-1))));
         Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot of {0} failed; recovery will replay more events", PersistenceId));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -139,6 +153,7 @@ public sealed partial class DeviceAgent : ReceivePersistentActor, IWithTimers
     {
         while (_inferring is null && _waiting.TryDequeue(out var next))
             Process(next.Command, next.ReplyTo);
+        StopIfHandedOff();
     }
 
     /// <summary>Readings still waiting when the agent stops or restarts were never recorded: their senders hear so
@@ -189,7 +204,8 @@ public sealed partial class DeviceAgent : ReceivePersistentActor, IWithTimers
         if (_state.FindRecent(seq) is { } prior)
             Record(prior, replyTo, redelivered: true);
         else
-            replyTo.Tell(new DeviceReplies.Recorded(DecisionOutcome.Duplicate, [], _journal.Head));
+            Replicated(Task.FromResult(new AppendResult(_journal.Head, 0, 0)))
+                .PipeTo(replyTo, success: r => new DeviceReplies.Recorded(DecisionOutcome.Duplicate, [], r.Head));
     }
 
     /// <summary>Appends the reading's records, skipping any the journal already holds, and replies once they
@@ -198,7 +214,7 @@ public sealed partial class DeviceAgent : ReceivePersistentActor, IWithTimers
     private void Record(DeviceEvents.ReadingProcessed reading, IActorRef replyTo, bool redelivered)
     {
         var drafts = AuditDrafts.ForReading(_device, reading, _settings.Profile, _settings.Policies.Current.AttributesOf(_device));
-        _journal.AppendAsync(drafts, skipExisting: true).PipeTo(replyTo, success: r => new DeviceReplies.Recorded(
+        Replicated(_journal.AppendAsync(drafts, skipExisting: true)).PipeTo(replyTo, success: r => new DeviceReplies.Recorded(
             redelivered || (r.Appended == 0 && r.Skipped > 0) ? DecisionOutcome.Duplicate : DecisionOutcome.Accepted,
             r.Appended > 0 ? reading.Fired : [],
             r.Head));

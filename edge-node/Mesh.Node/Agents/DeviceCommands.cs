@@ -2,7 +2,7 @@ using Mesh.Node.Decisions;
 
 namespace Mesh.Node.Agents;
 
-public interface IDeviceCommand
+public interface IDeviceCommand : Cluster.ISiteMessage
 {
     string Site { get; }
 
@@ -33,5 +33,5 @@ public static class DeviceReplies
 {
     /// <summary>The reading's audit records are durable. <paramref name="Publish"/>: the rules whose records were
     /// written now; those that <see cref="RuleFired.Sends"/> have their command sent by the caller.</summary>
-    public sealed record Recorded(DecisionOutcome Outcome, IReadOnlyList<RuleFired> Publish, long JournalSeq);
+    public sealed record Recorded(DecisionOutcome Outcome, IReadOnlyList<RuleFired> Publish, long JournalSeq) : Cluster.ISiteMessage;
 }

@@ -1,7 +1,10 @@
 using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.DistributedData;
 using Akka.Hosting;
 using Mesh.Node.Agents;
 using Mesh.Node.Audit;
+using Mesh.Node.Cluster;
 using Mesh.Node.Control;
 using Mesh.Node.Policy;
 using Mesh.Node.Inference;
@@ -57,7 +60,7 @@ public static class NodeServiceCollectionExtensions
             };
         });
 
-        services.AddAkka("mesh-node", (builder, sp) =>
+        services.AddAkka(SystemName, (builder, sp) =>
         {
             var o = Options(sp);
             builder
@@ -67,15 +70,19 @@ public static class NodeServiceCollectionExtensions
                     l.ClearLoggers();
                     l.AddLoggerFactory();
                 })
-                .AddHocon(NodePersistence.Config(o.DataDirectory), HoconAddMode.Prepend)
-                .WithActors((system, registry, resolver) =>
-                {
-                    var devices = system.ActorOf(DeviceManager.Props(resolver.GetService<AgentSettings>(), resolver.GetService<AuditJournal>()), "devices");
-                    registry.Register<DeviceManager>(devices);
-                    // Agents with approvals open start now, so their deadlines run even if the device stays silent.
-                    foreach (var device in resolver.GetService<JournalLookup>().DevicesWithPendingApprovals())
-                        devices.Tell(new DeviceCommands.Wake(o.Site, device));
-                });
+                .AddHocon(NodePersistence.Config(o.DataDirectory), HoconAddMode.Prepend);
+            if (o.Cluster.Enabled)
+                builder.AddHocon(SiteClusterConfig.For(o.Cluster, SystemName), HoconAddMode.Prepend);
+            builder.WithActors((system, registry, resolver) =>
+            {
+                var devices = o.Cluster.Enabled
+                    ? StartDeviceShards(system, o, resolver.GetService<AgentSettings>(), resolver.GetService<AuditJournal>(), resolver.GetService<HybridLogicalClock>())
+                    : system.ActorOf(DeviceManager.Props(resolver.GetService<AgentSettings>(), resolver.GetService<AuditJournal>()), "devices");
+                registry.Register<DeviceManager>(devices);
+                // Agents with approvals open start now, so their deadlines run even if the device stays silent.
+                foreach (var device in resolver.GetService<JournalLookup>().DevicesWithPendingApprovals())
+                    devices.Tell(new DeviceCommands.Wake(o.Site, device));
+            });
         });
 
         services.AddSingleton<LocalPolicyFile>();
@@ -98,6 +105,21 @@ public static class NodeServiceCollectionExtensions
         services.AddSingleton<NodeControlClient>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeControlClient>());
         return services;
+    }
+
+    /// <summary>The actor system's name: the same on every member of a site (cluster addresses include it).</summary>
+    public const string SystemName = "mesh-node";
+
+    /// <summary>A site member's device agents: Cluster Sharding spreads them over the members and moves them when a
+    /// member leaves or dies; each replicates its state through Distributed Data (see <see cref="DeviceAgent"/>).</summary>
+    private static IActorRef StartDeviceShards(ActorSystem system, NodeOptions o, AgentSettings agents, AuditJournal journal, HybridLogicalClock clock)
+    {
+        var replicas = new DistributedDeviceReplicas(DistributedData.Get(system).Replicator, o.Cluster.ReplicaTimeout);
+        var settings = agents with { Site = new SiteReplication(replicas, clock) };
+        var sharding = ClusterSharding.Get(system);
+        var shardSettings = ClusterShardingSettings.Create(system);
+        return sharding.Start(DeviceShards.TypeName, device => DeviceAgent.Props(o.Site, device, settings, journal), shardSettings,
+            new DeviceShards(o.Cluster.Shards), sharding.DefaultShardAllocationStrategy(shardSettings), DeviceAgent.HandOff.Instance);
     }
 
     private static NodeOptions Options(IServiceProvider sp) => sp.GetRequiredService<IOptions<NodeOptions>>().Value;

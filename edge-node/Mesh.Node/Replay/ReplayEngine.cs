@@ -67,6 +67,10 @@ public sealed class ReplayEngine
             case AuditKind.ApprovalResolved:
                 Settle(record);
                 break;
+            case AuditKind.DeviceTakenOver:
+                // The device came from another member of the site: its state continues from the replica adopted.
+                _states[record.Device] = TakeoverRecord.Read(record);
+                break;
         }
     }
 

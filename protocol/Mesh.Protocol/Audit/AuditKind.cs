@@ -39,4 +39,9 @@ public enum AuditKind : byte
     /// <summary>A model was refused at start: a missing file, a wrong hash, or shapes that differ from its manifest.
     /// The node runs on without it (its rules decide "degraded" by the deterministic skill).</summary>
     ModelRefused = 11,
+
+    /// <summary>A member of a multi-node site took a device over (its owner died, or the site rebalanced) and adopted
+    /// the device's state as the site replicated it. Body: the member that wrote the replica, its HLC stamp, the
+    /// last reading sequence, and the state itself, so that replay of this journal continues from it.</summary>
+    DeviceTakenOver = 12,
 }

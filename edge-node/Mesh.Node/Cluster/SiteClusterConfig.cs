@@ -1,0 +1,57 @@
+using System.Globalization;
+using Akka.Configuration;
+
+namespace Mesh.Node.Cluster;
+
+/// <summary>
+/// The Akka settings of a site member: remoting on <see cref="SiteClusterOptions.Host"/>, the seed members, the
+/// split-brain resolver (keep-majority) and Cluster Sharding with its state in Distributed Data (nothing shared
+/// on disk between members).
+/// </summary>
+public static class SiteClusterConfig
+{
+    public static Config For(SiteClusterOptions o, string systemName)
+    {
+        var seeds = string.Join(", ", o.SeedAddresses(systemName).Select(s => $"\"{s}\""));
+        return ConfigurationFactory.ParseString($$"""
+            akka {
+              actor {
+                provider = cluster
+                serializers.mesh-site = "Mesh.Node.Cluster.SiteSerializer, Mesh.Node"
+                serialization-bindings {
+                  "Mesh.Node.Cluster.ISiteMessage, Mesh.Node" = mesh-site
+                }
+              }
+              remote {
+                dot-netty.tcp {
+                  hostname = "{{o.Host}}"
+                  port = {{o.Port}}
+                }
+                # Each member sends over its own connection to the other, never back over one the other opened: a
+                # member that cannot reach another's endpoint then cannot talk to it at all (no half-open partitions).
+                use-passive-connections = off
+              }
+              cluster {
+                seed-nodes = [{{seeds}}]
+                failure-detector.acceptable-heartbeat-pause = {{Ms(o.FailureDetectionPause)}}
+                downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+                split-brain-resolver {
+                  active-strategy = keep-majority
+                  stable-after = {{Ms(o.StableAfter)}}
+                }
+                # A member the others downed stops (its process exits and its supervisor starts it again, fresh).
+                run-coordinated-shutdown-when-down = on
+                sharding {
+                  state-store-mode = ddata
+                  remember-entities = off
+                  # Hand shards back to a returning member soon, a few at a time.
+                  rebalance-interval = 2s
+                  least-shard-allocation-strategy.rebalance-absolute-limit = 5
+                }
+              }
+            }
+            """);
+    }
+
+    private static string Ms(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
+}

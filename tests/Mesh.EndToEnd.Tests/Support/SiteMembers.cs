@@ -1,0 +1,73 @@
+using Mesh.Node.Audit;
+using Mesh.Protocol.Audit;
+
+namespace Mesh.EndToEnd.Tests.Support;
+
+/// <summary>The <c>mesh-node</c> processes of one multi-node site (Akka.Cluster over loopback), with their ports and journals.</summary>
+public sealed class SiteMembers : IDisposable
+{
+    private readonly TempDirectory _dir;
+    private readonly string _site;
+    private readonly NodeProcess?[] _processes;
+
+    public SiteMembers(TempDirectory dir, string site, int members)
+    {
+        _dir = dir;
+        _site = site;
+        _processes = new NodeProcess?[members];
+        MqttPorts = [.. Enumerable.Range(0, members).Select(_ => NodeProcess.FreePort())];
+        ClusterPorts = [.. Enumerable.Range(0, members).Select(_ => NodeProcess.FreePort())];
+    }
+
+    public int[] MqttPorts { get; }
+
+    public int[] ClusterPorts { get; }
+
+    public int Count => _processes.Length;
+
+    public string NodeId(int i) => $"{_site}-n{i + 1}";
+
+    public string JournalPath(int i) => Path.Combine(_dir.Sub(NodeId(i)), AuditJournalStore.FileName);
+
+    public NodeProcess? this[int i] => _processes[i];
+
+    /// <summary>Starts member <paramref name="i"/>. The first two members are the seeds.</summary>
+    public async Task StartAsync(int i, params string[] extra)
+    {
+        string[] settings =
+        [
+            $"--Node:NodeId={NodeId(i)}", $"--Node:Site={_site}", $"--Node:DataDirectory={_dir.Sub(NodeId(i))}",
+            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Mesh.Node.Ingest=Error",
+            "--Node:Cluster:Enabled=true", $"--Node:Cluster:Port={ClusterPorts[i]}",
+            $"--Node:Cluster:Seeds:0=127.0.0.1:{ClusterPorts[0]}", $"--Node:Cluster:Seeds:1=127.0.0.1:{ClusterPorts[1]}",
+            "--Node:Cluster:FailureDetectionPause=00:00:02", "--Node:Cluster:StableAfter=00:00:03",
+            .. extra,
+        ];
+        _processes[i] = await NodeProcess.StartAsync(MqttPorts[i], settings);
+    }
+
+    public async Task StartAllAsync(params string[] extra)
+    {
+        await StartAsync(0, extra);
+        await Task.WhenAll(Enumerable.Range(1, Count - 1).Select(i => StartAsync(i, extra)));
+    }
+
+    /// <summary>SIGKILL of member <paramref name="i"/>.</summary>
+    public void Kill(int i)
+    {
+        _processes[i]?.Kill();
+        _processes[i]?.Dispose();
+        _processes[i] = null;
+    }
+
+    /// <summary>Every record of every member's journal, by member.</summary>
+    public List<AuditRecord>[] Journals() => [.. Enumerable.Range(0, Count).Select(i => File.Exists(JournalPath(i)) ? JournalFile.ReadAll(JournalPath(i)) : [])];
+
+    public string Output => string.Join("\n", _processes.Select((p, i) => $"--- {NodeId(i)}:\n{p?.Output ?? "(not running)"}"));
+
+    public void Dispose()
+    {
+        foreach (var p in _processes)
+            p?.Dispose();
+    }
+}
