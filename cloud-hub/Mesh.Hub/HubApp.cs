@@ -2,6 +2,7 @@ using System.Net;
 using Mesh.Hub.Api;
 using Mesh.Hub.Approvals;
 using Mesh.Hub.Control;
+using Mesh.Hub.Gossip;
 using Mesh.Hub.Hosting;
 using Mesh.Hub.Policies;
 using Mesh.Hub.Storage;
@@ -79,6 +80,7 @@ public static class HubApp
         }
         app.MapGrpcService<AuditSyncService>();
         app.MapGrpcService<NodeControlService>();
+        app.MapGrpcService<SiteGossipService>();
         app.MapNodeApi();
         app.MapPolicyApi();
         app.MapApprovalApi();

@@ -62,4 +62,10 @@ internal static partial class HubLog
 
     [LoggerMessage(EventId = 54, Level = LogLevel.Error, Message = "Node {NodeId}: cannot read the watch snapshot from the hub store")]
     public static partial void WatchStorageFailed(ILogger logger, string nodeId, Exception exception);
+
+    [LoggerMessage(EventId = 70, Level = LogLevel.Warning, Message = "Node {NodeId} of site {Site}: gossip refused at entries[{Index}]: {Problem}; nothing of it was merged")]
+    public static partial void GossipRefused(ILogger logger, string nodeId, string site, int index, string problem);
+
+    [LoggerMessage(EventId = 71, Level = LogLevel.Error, Message = "Node {NodeId}: the hub store failed; nothing of the gossip was merged")]
+    public static partial void GossipStorageFailed(ILogger logger, string nodeId, Exception exception);
 }

@@ -125,6 +125,10 @@ public sealed record SyncOptions
 
     /// <summary>Longest reconnect delay. Default 10 s.</summary>
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the node exchanges site-state deltas (modes, alarms, budget, commands) with the hub; each
+    /// round waits 0.5 to 1.5 times this. Default 1 s.</summary>
+    public TimeSpan GossipInterval { get; init; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>The audit journal writer (section <c>Node:Journal</c>).</summary>

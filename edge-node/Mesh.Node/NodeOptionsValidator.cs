@@ -29,6 +29,8 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             errors.Add($"Node:Sync:BatchSize {o.Sync.BatchSize} must be within 1..1000");
         if (o.Sync.MaxBatchesInFlight is < 1 or > 64)
             errors.Add($"Node:Sync:MaxBatchesInFlight {o.Sync.MaxBatchesInFlight} must be within 1..64");
+        if (o.Sync.GossipInterval < TimeSpan.FromMilliseconds(50) || o.Sync.GossipInterval > TimeSpan.FromMinutes(10))
+            errors.Add($"Node:Sync:GossipInterval {o.Sync.GossipInterval} must be within 50 ms..10 min");
         if (o.Journal.MaxBatchRecords is < 1 or > 100_000)
             errors.Add($"Node:Journal:MaxBatchRecords {o.Journal.MaxBatchRecords} must be within 1..100000");
         if (o.Journal.RedeliveryWindow is < 1 or > 10_000)

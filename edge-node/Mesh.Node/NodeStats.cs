@@ -16,6 +16,7 @@ public sealed class NodeStats
     private long _approvalsTimedOut;
     private long _approvalsStale;
     private long _takeovers;
+    private long _conflicts;
 
     public long Accepted => Interlocked.Read(ref _accepted);
     public long Duplicates => Interlocked.Read(ref _duplicates);
@@ -33,6 +34,9 @@ public sealed class NodeStats
     /// <summary>Devices this member took over from another member of its site (multi-node sites).</summary>
     public long Takeovers => Interlocked.Read(ref _takeovers);
 
+    /// <summary>Conflicts over a device's commands this node took part in and recorded.</summary>
+    public long Conflicts => Interlocked.Read(ref _conflicts);
+
     internal void CountAccepted() => Interlocked.Increment(ref _accepted);
     internal void CountDuplicate() => Interlocked.Increment(ref _duplicates);
     internal void CountDecisions(int n) => Interlocked.Add(ref _decisions, n);
@@ -41,6 +45,7 @@ public sealed class NodeStats
     internal void CountSyncFailure() => Interlocked.Increment(ref _syncFailures);
     internal void CountApprovalRequested() => Interlocked.Increment(ref _approvalsRequested);
     internal void CountTakeover() => Interlocked.Increment(ref _takeovers);
+    internal void CountConflict() => Interlocked.Increment(ref _conflicts);
 
     /// <summary>Counts a settled approval by its recorded outcome.</summary>
     internal void CountApprovalSettled(string outcome)

@@ -92,4 +92,16 @@ internal static partial class HubSchema
             target TEXT    NOT NULL,
             detail TEXT    NOT NULL);
         """;
+
+    /// <summary>The hub's replica of each site's shared state (CRDT entries as their protobuf encoding), with the
+    /// site-wide version at which each entry last changed (the gossip cursor counts these).</summary>
+    private const string V3Sql = """
+        CREATE TABLE IF NOT EXISTS site_state(
+            site    TEXT    NOT NULL,
+            key     TEXT    NOT NULL,
+            entry   BLOB    NOT NULL,
+            version INTEGER NOT NULL,
+            PRIMARY KEY(site, key));
+        CREATE INDEX IF NOT EXISTS site_state_by_version ON site_state(site, version);
+        """;
 }

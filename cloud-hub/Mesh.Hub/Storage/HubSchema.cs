@@ -9,7 +9,7 @@ internal static partial class HubSchema
     public static int Version => Migrations.Length;
 
     /// <summary>Migration i takes the schema from version i to i + 1. Never edit a published one: append.</summary>
-    private static readonly string[] Migrations = [V1Sql, V2Sql];
+    private static readonly string[] Migrations = [V1Sql, V2Sql, V3Sql];
 
     /// <summary>Switches the file to WAL with full fsync on commit (an ack must survive power loss) and
     /// applies the migrations the file lacks, in one transaction.</summary>

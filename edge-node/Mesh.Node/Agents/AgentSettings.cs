@@ -23,6 +23,10 @@ public sealed record AgentSettings(
     /// <summary>Set when the node is a member of a multi-node site: where agents replicate their state, and the
     /// node's clock (a new owner observes the replica's stamp, so its own writes order after it). Null: standalone.</summary>
     public SiteReplication? Site { get; init; }
+
+    /// <summary>The site's shared state: the commands this node's agents send and the alarms they open are written
+    /// there once their records are durable (conflicts between nodes are found in it). Null: not shared.</summary>
+    public SiteState.SiteStateStore? Shared { get; init; }
 }
 
 /// <summary>What a device agent of a site member needs to replicate its state.</summary>

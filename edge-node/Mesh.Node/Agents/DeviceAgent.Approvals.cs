@@ -109,10 +109,16 @@ public sealed partial class DeviceAgent
         var commands = _settings.Commands;
         var site = new SiteId(_site);
         var device = new DeviceId(_device);
+        var shared = _settings.Shared;
+        var priority = _settings.Policies.Current.For(_device).PriorityOf(s.Rule);
+        var deviceId = _device;
         append.ContinueWith(t =>
         {
             if (t.IsCompletedSuccessfully && t.Result.Appended > 0)
+            {
+                shared?.RecordCommand(deviceId, s.Action, s.Rule, priority, s.Seq);
                 _ = commands.SendAsync(site, device, command, CancellationToken.None);
+            }
         }, TaskScheduler.Default);
     }
 

@@ -128,4 +128,22 @@ public sealed partial class DeviceAgent
         if (_handingOff && _replicating == 0 && _inferring is null && _waiting.Count == 0)
             Context.Stop(Self);
     }
+
+    /// <summary>Once the reading's records are durable (and replicated), the commands it sends and the alarms it opens or
+    /// closes go into the site's shared state.</summary>
+    private void Share(Task<AppendResult> written, SiteState.SiteStateStore shared, DeviceEvents.ReadingProcessed reading)
+    {
+        var device = _device;
+        written.ContinueWith(t =>
+        {
+            if (!t.IsCompletedSuccessfully || t.Result.Appended == 0)
+                return;
+            foreach (var f in reading.Fired)
+            {
+                if (f.Sends)
+                    shared.RecordCommand(device, f.Action, f.Rule, f.Priority, reading.Seq);
+                shared.SetAlarm(device, f.Rule, f.Active);
+            }
+        }, TaskScheduler.Default);
+    }
 }

@@ -214,7 +214,10 @@ public sealed partial class DeviceAgent : ReceivePersistentActor, IWithTimers
     private void Record(DeviceEvents.ReadingProcessed reading, IActorRef replyTo, bool redelivered)
     {
         var drafts = AuditDrafts.ForReading(_device, reading, _settings.Profile, _settings.Policies.Current.AttributesOf(_device));
-        Replicated(_journal.AppendAsync(drafts, skipExisting: true)).PipeTo(replyTo, success: r => new DeviceReplies.Recorded(
+        var written = Replicated(_journal.AppendAsync(drafts, skipExisting: true));
+        if (!redelivered && reading.Fired.Count > 0 && _settings.Shared is { } shared)
+            Share(written, shared, reading);
+        written.PipeTo(replyTo, success: r => new DeviceReplies.Recorded(
             redelivered || (r.Appended == 0 && r.Skipped > 0) ? DecisionOutcome.Duplicate : DecisionOutcome.Accepted,
             r.Appended > 0 ? reading.Fired : [],
             r.Head));

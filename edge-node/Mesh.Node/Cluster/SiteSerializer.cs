@@ -4,7 +4,9 @@ using System.Text.Json.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
 using Mesh.Node.Agents;
+using Google.Protobuf;
 using Mesh.Protocol.Crdt;
+using Mesh.Protocol.Grpc;
 using Mesh.Protocol.Time;
 
 namespace Mesh.Node.Cluster;
@@ -22,6 +24,7 @@ public sealed class SiteSerializer(ExtendedActorSystem system) : SerializerWithS
     private const string Wake = "wak1";
     private const string Recorded = "rec1";
     private const string Replica = "rpl1";
+    private const string Bucket = "sst1";
 
     public override int Identifier => SerializerId;
 
@@ -32,6 +35,7 @@ public sealed class SiteSerializer(ExtendedActorSystem system) : SerializerWithS
         DeviceCommands.Wake => Wake,
         DeviceReplies.Recorded => Recorded,
         DeviceReplica => Replica,
+        SiteBucket => Bucket,
         _ => throw new ArgumentException($"{o.GetType()} is not a site message", nameof(o)),
     };
 
@@ -42,6 +46,7 @@ public sealed class SiteSerializer(ExtendedActorSystem system) : SerializerWithS
         DeviceCommands.Wake m => JsonSerializer.SerializeToUtf8Bytes(m, SiteJson.Default.Wake),
         DeviceReplies.Recorded m => JsonSerializer.SerializeToUtf8Bytes(m, SiteJson.Default.Recorded),
         DeviceReplica r => EncodeRegister(r.Register),
+        SiteBucket b => EncodeBucket(b),
         _ => throw new ArgumentException($"{obj.GetType()} is not a site message", nameof(obj)),
     };
 
@@ -52,8 +57,28 @@ public sealed class SiteSerializer(ExtendedActorSystem system) : SerializerWithS
         Wake => JsonSerializer.Deserialize(bytes, SiteJson.Default.Wake)!,
         Recorded => JsonSerializer.Deserialize(bytes, SiteJson.Default.Recorded)!,
         Replica => new DeviceReplica(DecodeRegister(bytes)),
+        Bucket => DecodeBucket(bytes),
         _ => throw new System.Runtime.Serialization.SerializationException($"unknown site message manifest '{manifest}'"),
     };
+
+    private static byte[] EncodeBucket(SiteBucket bucket)
+    {
+        var message = new CrdtEntries();
+        message.Entries.AddRange(bucket.Entries.Values.Select(SiteEntryCodec.Encode));
+        return message.ToByteArray();
+    }
+
+    private static SiteBucket DecodeBucket(byte[] bytes)
+    {
+        var entries = SiteBucket.Empty.Entries.ToBuilder();
+        foreach (var e in CrdtEntries.Parser.ParseFrom(bytes).Entries)
+        {
+            var entry = SiteEntryCodec.Decode(e, out var error)
+                ?? throw new System.Runtime.Serialization.SerializationException($"a site-state bucket from another member holds a bad entry: {error}");
+            entries[entry.Key] = entry;
+        }
+        return new SiteBucket(entries.ToImmutable());
+    }
 
     /// <summary>Stamp (wall ms, counter, node id) then the value's bytes.</summary>
     internal static byte[] EncodeRegister(LwwRegister<byte[]> register)

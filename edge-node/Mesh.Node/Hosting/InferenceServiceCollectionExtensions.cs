@@ -29,7 +29,7 @@ public static class InferenceServiceCollectionExtensions
                 OpenFor = o.BreakerOpenFor,
             });
         });
-        services.AddSingleton(sp => new BudgetLedger(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new BudgetLedger(sp.GetRequiredService<TimeProvider>()) { Site = sp.GetService<SiteState.SiteStateStore>() });
         services.AddHostedService<BudgetRestore>();
         services.AddSingleton<PeerDirectory>();
         services.AddHostedService(sp => sp.GetRequiredService<PeerDirectory>());

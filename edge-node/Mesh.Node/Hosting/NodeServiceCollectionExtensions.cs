@@ -9,6 +9,7 @@ using Mesh.Node.Control;
 using Mesh.Node.Policy;
 using Mesh.Node.Inference;
 using Mesh.Node.Ingest;
+using Mesh.Node.SiteState;
 using Mesh.Node.Sync;
 using Mesh.Protocol.Time;
 using Microsoft.Extensions.Configuration;
@@ -37,6 +38,7 @@ public static class NodeServiceCollectionExtensions
             return new AuditJournal(Path.Combine(o.DataDirectory, AuditJournalStore.FileName), o.NodeId, o.Site,
                 sp.GetRequiredService<HybridLogicalClock>(), o.Journal, sp.GetRequiredService<ILogger<AuditJournal>>());
         });
+        services.AddSingleton(sp => new SiteStateStore(Options(sp).NodeId, sp.GetRequiredService<HybridLogicalClock>()));
         services.AddSingleton<HubChannel>();
         services.AddSingleton<HubLink>();
         services.AddSingleton<CommandSender>();
@@ -57,6 +59,7 @@ public static class NodeServiceCollectionExtensions
                 sp.GetRequiredService<JournalLookup>(), sp.GetRequiredService<NodeStats>())
             {
                 Inference = sp.GetRequiredService<InferenceCoordinator>(),
+                Shared = sp.GetRequiredService<SiteStateStore>(),
             };
         });
 
@@ -79,6 +82,8 @@ public static class NodeServiceCollectionExtensions
                     ? StartDeviceShards(system, o, resolver.GetService<AgentSettings>(), resolver.GetService<AuditJournal>(), resolver.GetService<HybridLogicalClock>())
                     : system.ActorOf(DeviceManager.Props(resolver.GetService<AgentSettings>(), resolver.GetService<AuditJournal>()), "devices");
                 registry.Register<DeviceManager>(devices);
+                if (o.Cluster.Enabled)
+                    system.ActorOf(SiteStateBridge.Props(resolver.GetService<SiteStateStore>(), DistributedData.Get(system).Replicator), "site-state");
                 // Agents with approvals open start now, so their deadlines run even if the device stays silent.
                 foreach (var device in resolver.GetService<JournalLookup>().DevicesWithPendingApprovals())
                     devices.Tell(new DeviceCommands.Wake(o.Site, device));
@@ -102,6 +107,10 @@ public static class NodeServiceCollectionExtensions
         }
         services.AddSingleton<AuditSyncService>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditSyncService>());
+        services.AddSingleton<ConflictWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConflictWatcher>());
+        services.AddSingleton<SiteGossipClient>();
+        services.AddHostedService(sp => sp.GetRequiredService<SiteGossipClient>());
         services.AddSingleton<NodeControlClient>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeControlClient>());
         return services;

@@ -49,4 +49,7 @@ public sealed class DevicePolicy
     public long IssuedRetentionMs { get; }
 
     public int RuleCount => Rules.Length;
+
+    /// <summary>The priority of rule <paramref name="ruleId"/> (0 when this policy has no such rule).</summary>
+    public int PriorityOf(string ruleId) => RuleIndex.TryGetValue(ruleId, out var i) ? Rules[i].Source.Priority : 0;
 }

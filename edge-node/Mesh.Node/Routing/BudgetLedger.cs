@@ -20,6 +20,10 @@ public sealed class BudgetLedger
         _day = Today();
     }
 
+    /// <summary>The site's shared state (a PN-counter per day): this node's spending is added to it, and what the other
+    /// nodes of the site spent counts against the budget too. Null: this node's spending alone.</summary>
+    public SiteState.SiteStateStore? Site { get; set; }
+
     /// <summary>The current UTC day.</summary>
     public DateOnly Day
     {
@@ -30,15 +34,15 @@ public sealed class BudgetLedger
         }
     }
 
-    /// <summary>Spent so far today.</summary>
+    /// <summary>Spent so far today, by the site (this node and, with <see cref="Site"/>, the others as far as it knows).</summary>
     public double Spent
     {
         get
         {
             lock (_gate)
             {
-                Roll();
-                return _spent;
+                var day = Roll();
+                return _spent + Others(day);
             }
         }
     }
@@ -53,6 +57,9 @@ public sealed class BudgetLedger
             if (Roll() != utcDay)
                 return false;
             _spent = spent;
+            // The site counter keeps each node's own total as the largest it has seen: publish what it lacks of ours.
+            if (Site is { } site && Micros(spent) - site.SpentBy(utcDay, site.NodeId) is > 0 and var missing)
+                site.AddSpend(utcDay, missing);
             return true;
         }
     }
@@ -63,8 +70,9 @@ public sealed class BudgetLedger
         ArgumentOutOfRangeException.ThrowIfNegative(cost);
         lock (_gate)
         {
-            Roll();
+            var day = Roll();
             _spent += cost;
+            Site?.AddSpend(day, Micros(cost));
         }
     }
 
@@ -77,12 +85,13 @@ public sealed class BudgetLedger
         lock (_gate)
         {
             var day = Roll();
-            if (cost > 0 && limits.DailyBudget is { } budget && _spent + cost > budget + RouteLimits.CostTolerance)
+            if (cost > 0 && limits.DailyBudget is { } budget && _spent + Others(day) + cost > budget + RouteLimits.CostTolerance)
             {
                 reservation = default;
                 return false;
             }
             _spent += cost;
+            Site?.AddSpend(day, Micros(cost));
             reservation = new(day, cost);
             return true;
         }
@@ -95,9 +104,16 @@ public sealed class BudgetLedger
         lock (_gate)
         {
             if (Roll() == reservation.Day)
+            {
                 _spent = Math.Max(0, _spent - reservation.Cost);
+                Site?.AddSpend(reservation.Day, -Micros(reservation.Cost));
+            }
         }
     }
+
+    private double Others(DateOnly day) => Site is { } site ? site.SpentByOthers(day) / 1e6 : 0;
+
+    private static long Micros(double cost) => (long)Math.Round(cost * 1e6);
 
     private DateOnly Roll()
     {

@@ -44,4 +44,9 @@ public enum AuditKind : byte
     /// the device's state as the site replicated it. Body: the member that wrote the replica, its HLC stamp, the
     /// last reading sequence, and the state itself, so that replay of this journal continues from it.</summary>
     DeviceTakenOver = 12,
+
+    /// <summary>Two nodes sent contradictory commands to one device without having seen each other's (see
+    /// <c>Mesh.Protocol.Crdt.CommandConflicts</c>). Written by each node involved: the winner, the withdrawn commands,
+    /// the reason, and what this node did about it (the loser sends the winner's command again). Key: the conflict id.</summary>
+    ConflictResolved = 13,
 }

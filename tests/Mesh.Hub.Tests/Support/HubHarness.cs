@@ -44,6 +44,8 @@ internal sealed class HubHarness : IAsyncDisposable
 
     public NodeControl.NodeControlClient Control => new(_channel ?? throw new InvalidOperationException("not started"));
 
+    public SiteGossip.SiteGossipClient Gossip => new(_channel ?? throw new InvalidOperationException("not started"));
+
     public HttpClient Http => _http ?? throw new InvalidOperationException("not started");
 
     public static async Task<HubHarness> StartAsync(params string[] extraArgs)

@@ -103,4 +103,43 @@ public sealed class BudgetTests
         granted.ShouldBe(1000);
         ledger.Spent.ShouldBe(1.0, 1e-9);
     }
+
+    [Fact]
+    public void Ledger_TwoNodesOfASite_SharedCounterKeepsTheDailyBudget()
+    {
+        var clock = Routes.Clock();
+        var (a, storeA) = SiteLedger("edge-a", clock);
+        var (b, storeB) = SiteLedger("edge-b", clock);
+        for (var i = 0; i < 3; i++)
+            a.TryReserve(0.25, Budget1, out _).ShouldBeTrue();
+        storeB.Merge(storeA.All());
+
+        b.Spent.ShouldBe(0.75, "edge-b counts what edge-a spent");
+        b.TryReserve(0.25, Budget1, out var last).ShouldBeTrue();
+        b.TryReserve(0.25, Budget1, out _).ShouldBeFalse("the site's budget is spent, whichever node spent it");
+        b.Release(last);
+        storeA.Merge(storeB.All());
+        a.Spent.ShouldBe(0.75, "a released reservation is given back on every replica (PN-counter)");
+    }
+
+    [Fact]
+    public void Ledger_SeedAfterRestartWithSiteStateAlreadyMerged_NotCountedTwice()
+    {
+        var clock = Routes.Clock();
+        var (before, storeBefore) = SiteLedger("edge-a", clock);
+        before.TryReserve(0.5, Budget1, out _).ShouldBeTrue();
+        var (after, storeAfter) = SiteLedger("edge-a", clock);
+        storeAfter.Merge(storeBefore.All()); // the hub's replica arrived before the journal was read
+
+        after.Seed(after.Day, 0.5).ShouldBeTrue();
+
+        storeAfter.SpentBy(after.Day, "edge-a").ShouldBe(500_000);
+        after.Spent.ShouldBe(0.5);
+    }
+
+    private static (BudgetLedger Ledger, Mesh.Node.SiteState.SiteStateStore Store) SiteLedger(string node, TimeProvider clock)
+    {
+        var store = new Mesh.Node.SiteState.SiteStateStore(node, new Mesh.Protocol.Time.HybridLogicalClock(node, clock));
+        return (new BudgetLedger(clock) { Site = store }, store);
+    }
 }
