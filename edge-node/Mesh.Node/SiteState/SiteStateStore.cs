@@ -58,6 +58,7 @@ public sealed class SiteStateStore(string nodeId, HybridLogicalClock clock)
         {
             foreach (var entry in incoming)
             {
+                Observe(entry);
                 var slot = _entries.GetValueOrDefault(entry.Key);
                 var merged = slot is null ? entry : slot.Entry.Merge(entry);
                 if (slot is not null && merged.Equals(slot.Entry))
@@ -101,6 +102,22 @@ public sealed class SiteStateStore(string nodeId, HybridLogicalClock clock)
 
     /// <summary>What <paramref name="node"/> spent on <paramref name="utcDay"/>, in micro-units, as far as this replica knows.</summary>
     public long SpentBy(DateOnly utcDay, string node) => Get(SiteKeys.Budget(utcDay)) is BudgetEntry b ? b.Spent.ValueOf(node) : 0;
+
+    /// <summary>A merge is a receive event of the hybrid logical clock: this node's next stamps order after what it saw,
+    /// however far behind its wall clock is.</summary>
+    private void Observe(SiteEntry entry)
+    {
+        switch (entry)
+        {
+            case ModeEntry m when !string.IsNullOrEmpty(m.Register.Stamp.NodeId):
+                Clock.Observe(m.Register.Stamp);
+                break;
+            case CommandsEntry c:
+                foreach (var (_, command) in c.Commands.Values)
+                    Clock.Observe(command.Stamp);
+                break;
+        }
+    }
 
     private void Write(string key, Func<string, SiteEntry> create, Func<SiteEntry, SiteEntry> update)
     {

@@ -17,10 +17,15 @@ public sealed class NodeProcess : IDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    public static async Task<NodeProcess> StartAsync(int mqttPort, params string[] settings)
+    public static Task<NodeProcess> StartAsync(int mqttPort, params string[] settings) => StartAsync(mqttPort, new Dictionary<string, string>(), settings);
+
+    /// <param name="environment">Extra environment variables of the process (e.g. libfaketime's, to skew its clock).</param>
+    public static async Task<NodeProcess> StartAsync(int mqttPort, IReadOnlyDictionary<string, string> environment, params string[] settings)
     {
         var exe = NodeExecutable();
         var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment)
+            psi.Environment[name] = value;
         foreach (var s in settings)
             psi.ArgumentList.Add(s);
         psi.ArgumentList.Add($"--Node:Mqtt:Port={mqttPort}");

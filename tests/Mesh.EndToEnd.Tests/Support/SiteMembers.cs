@@ -31,6 +31,16 @@ public sealed class SiteMembers : IDisposable
 
     public NodeProcess? this[int i] => _processes[i];
 
+    /// <summary>Environment of each member's process (e.g. a skewed clock); empty by default.</summary>
+    public Dictionary<int, Dictionary<string, string>> Environment { get; } = [];
+
+    /// <summary>Member <paramref name="i"/>'s wall clock runs <paramref name="offset"/> off (libfaketime; monotonic clocks
+    /// stay true, so timers and timeouts behave).</summary>
+    public void SkewClock(int i, string offset) => Environment[i] = new()
+    {
+        ["LD_PRELOAD"] = FakeTime.Library, ["FAKETIME"] = offset, ["DONT_FAKE_MONOTONIC"] = "1",
+    };
+
     /// <summary>Starts member <paramref name="i"/>. The first two members are the seeds.</summary>
     public async Task StartAsync(int i, params string[] extra)
     {
@@ -43,7 +53,7 @@ public sealed class SiteMembers : IDisposable
             "--Node:Cluster:FailureDetectionPause=00:00:02", "--Node:Cluster:StableAfter=00:00:03",
             .. extra,
         ];
-        _processes[i] = await NodeProcess.StartAsync(MqttPorts[i], settings);
+        _processes[i] = await NodeProcess.StartAsync(MqttPorts[i], Environment.GetValueOrDefault(i) ?? [], settings);
     }
 
     public async Task StartAllAsync(params string[] extra)
