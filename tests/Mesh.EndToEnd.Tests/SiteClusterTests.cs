@@ -48,6 +48,48 @@ public sealed class SiteClusterTests
         AssertSiteRecords(journals, both, killed: 2);
     }
 
+    [Fact]
+    public async Task ApprovedCommandOfADeviceOwnedElsewhere_ReachesItThroughItsOwnBroker()
+    {
+        using var dir = new TempDirectory();
+        var policy = Path.Combine(dir.Path, "policy.yaml");
+        await File.WriteAllTextAsync(policy, """
+            site: site-r
+            version: 1
+            rules:
+              - id: vent
+                when: { metric: temperature, gt: 30 }
+                action: vent-open
+                gate: require_approval
+                approval: { role: operator, timeout: 1s, on_timeout: approve, offline: defer, max_age: 1m }
+            """);
+        using var site = new SiteMembers(dir, "site-r", 2);
+        await site.StartAllAsync($"--Node:Policy:File={policy}");
+        await site.WaitUntilEveryMemberDecidesAsync(TimeSpan.FromSeconds(60));
+        var devices = Enumerable.Range(1, 8).Select(i => $"vent-{i}").ToArray();
+        var connected = new List<TestDevice>();
+        try
+        {
+            foreach (var id in devices)
+            {
+                // Every device on the first member's broker; Cluster Sharding places about half of them on the second member.
+                var device = await TestDevice.ConnectAsync(site.MqttPorts[0], id);
+                await device.SubscribeAsync(Readings.Command("site-r", id));
+                connected.Add(device);
+                (await device.PublishAsync(Readings.Telemetry("site-r", id), Readings.Temperature(1, 35))).ShouldBeTrue();
+            }
+            await Poll.UntilAsync(() => connected.All(d => d.Received.Any(r => r.Payload.Contains("\"vent-open\""))), TimeSpan.FromSeconds(60),
+                $"every device gets its approved command, whichever member owns it\n{site.Output}");
+            var owners = site.Journals().Select(j => j.Where(r => r.Kind == AuditKind.ApprovalResolved).Select(r => r.Device).ToHashSet()).ToArray();
+            owners[1].ShouldNotBeEmpty("some devices were owned by the member whose broker they are not on");
+        }
+        finally
+        {
+            foreach (var d in connected)
+                await d.DisposeAsync();
+        }
+    }
+
     private static SimulatorOptions Options(SiteMembers site, int readings, long startSeq) => new()
     {
         Ports = site.MqttPorts, Sites = ["site-c"], Devices = Devices, ReadingsPerDevice = readings, Rate = 400,

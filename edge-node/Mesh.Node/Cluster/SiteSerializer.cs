@@ -25,6 +25,7 @@ public sealed class SiteSerializer(ExtendedActorSystem system) : SerializerWithS
     private const string Recorded = "rec1";
     private const string Replica = "rpl1";
     private const string Bucket = "sst1";
+    private const string Command = "cmd1";
 
     public override int Identifier => SerializerId;
 
@@ -36,6 +37,7 @@ public sealed class SiteSerializer(ExtendedActorSystem system) : SerializerWithS
         DeviceReplies.Recorded => Recorded,
         DeviceReplica => Replica,
         SiteBucket => Bucket,
+        RelayedCommand => Command,
         _ => throw new ArgumentException($"{o.GetType()} is not a site message", nameof(o)),
     };
 
@@ -47,6 +49,7 @@ public sealed class SiteSerializer(ExtendedActorSystem system) : SerializerWithS
         DeviceReplies.Recorded m => JsonSerializer.SerializeToUtf8Bytes(m, SiteJson.Default.Recorded),
         DeviceReplica r => EncodeRegister(r.Register),
         SiteBucket b => EncodeBucket(b),
+        RelayedCommand m => JsonSerializer.SerializeToUtf8Bytes(m, SiteJson.Default.RelayedCommand),
         _ => throw new ArgumentException($"{obj.GetType()} is not a site message", nameof(obj)),
     };
 
@@ -58,6 +61,7 @@ public sealed class SiteSerializer(ExtendedActorSystem system) : SerializerWithS
         Recorded => JsonSerializer.Deserialize(bytes, SiteJson.Default.Recorded)!,
         Replica => new DeviceReplica(DecodeRegister(bytes)),
         Bucket => DecodeBucket(bytes),
+        Command => JsonSerializer.Deserialize(bytes, SiteJson.Default.RelayedCommand)!,
         _ => throw new System.Runtime.Serialization.SerializationException($"unknown site message manifest '{manifest}'"),
     };
 
@@ -108,5 +112,6 @@ public sealed class SiteSerializer(ExtendedActorSystem system) : SerializerWithS
 [JsonSerializable(typeof(DeviceCommands.DecideApproval))]
 [JsonSerializable(typeof(DeviceCommands.Wake))]
 [JsonSerializable(typeof(DeviceReplies.Recorded))]
+[JsonSerializable(typeof(RelayedCommand))]
 [JsonSourceGenerationOptions(NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals, UseStringEnumConverter = true)]
 internal sealed partial class SiteJson : JsonSerializerContext;

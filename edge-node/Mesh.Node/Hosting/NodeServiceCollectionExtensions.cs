@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.DistributedData;
 using Akka.Hosting;
 using Mesh.Node.Agents;
@@ -83,7 +84,17 @@ public static class NodeServiceCollectionExtensions
                     : system.ActorOf(DeviceManager.Props(resolver.GetService<AgentSettings>(), resolver.GetService<AuditJournal>()), "devices");
                 registry.Register<DeviceManager>(devices);
                 if (o.Cluster.Enabled)
+                {
                     system.ActorOf(SiteStateBridge.Props(resolver.GetService<SiteStateStore>(), DistributedData.Get(system).Replicator), "site-state");
+                    if (o.Mqtt.Mode == MqttMode.Embedded)
+                    {
+                        // Devices are on the members' own brokers: commands an owner sends reach them through every member.
+                        var mediator = DistributedPubSub.Get(system).Mediator;
+                        var commands = resolver.GetService<CommandSender>();
+                        system.ActorOf(CommandRelay.Props(commands, mediator), "command-relay");
+                        CommandRelay.Attach(commands, mediator);
+                    }
+                }
                 // Agents with approvals open start now, so their deadlines run even if the device stays silent.
                 foreach (var device in resolver.GetService<JournalLookup>().DevicesWithPendingApprovals())
                     devices.Tell(new DeviceCommands.Wake(o.Site, device));

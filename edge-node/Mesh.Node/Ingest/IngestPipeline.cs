@@ -88,7 +88,7 @@ public sealed class IngestPipeline
         _stats.CountDecisions(fired.Count);
         foreach (var f in fired)
             if (f.Sends)
-                await _commands.SendAsync(site, device, AuditDrafts.CommandBody(f.Action, f.Rule, f.Reason, seq, null), ct).ConfigureAwait(false);
+                await _commands.SendHereAsync(site, device, AuditDrafts.CommandBody(f.Action, f.Rule, f.Reason, seq, null), ct).ConfigureAwait(false);
     }
 
     /// <summary>Records the refusal (once per distinct message), sends a dead letter, and lets the message be acknowledged.</summary>

@@ -62,6 +62,31 @@ public sealed class SiteMembers : IDisposable
         await Task.WhenAll(Enumerable.Range(1, Count - 1).Select(i => StartAsync(i, extra)));
     }
 
+    /// <summary>Publishes cool readings of probe devices on the first member's broker until every member has decided one:
+    /// the cluster has formed and shards are placed on every member.</summary>
+    public async Task WaitUntilEveryMemberDecidesAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        for (var seq = 1L; ; seq++)
+        {
+            try
+            {
+                // A reading may wait while the cluster forms: the probe gives up on it (a fresh connection next round).
+                await using var probe = await TestDevice.ConnectAsync(MqttPorts[0], "site-probe");
+                using var round = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await Task.WhenAll(Enumerable.Range(0, 8).Select(d => probe.PublishAsync(Readings.Telemetry(_site, $"probe-{d}"), Readings.Temperature(seq, 20))))
+                    .WaitAsync(round.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException)
+            {
+            }
+            if (Journals().All(j => j.Any(r => r.Kind == AuditKind.Observation && r.Device.StartsWith("probe-", StringComparison.Ordinal))))
+                return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"not every member of {_site} decided a reading within {timeout.TotalSeconds:0} s\n{Output}");
+        }
+    }
+
     /// <summary>SIGKILL of member <paramref name="i"/>.</summary>
     public void Kill(int i)
     {
