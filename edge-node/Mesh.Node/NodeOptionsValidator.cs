@@ -97,6 +97,8 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         for (var i = 0; i < c.Seeds.Count; i++)
             if (SiteClusterOptions.CheckSeed(c.Seeds[i]) is { } problem)
                 errors.Add($"Node:Cluster:Seeds:{i} {problem}");
+        if (c.MinMembers is < 1 or > 100)
+            errors.Add($"Node:Cluster:MinMembers {c.MinMembers} must be within 1..100");
         if (c.Shards is < 1 or > 10_000)
             errors.Add($"Node:Cluster:Shards {c.Shards} must be within 1..10000");
         if (c.FailureDetectionPause < TimeSpan.FromMilliseconds(500))

@@ -10,7 +10,7 @@ namespace Mesh.Node.Cluster;
 /// </summary>
 public static class SiteClusterConfig
 {
-    public static Config For(SiteClusterOptions o, string systemName)
+    public static Config For(SiteClusterOptions o, string systemName, string nodeId)
     {
         var seeds = string.Join(", ", o.SeedAddresses(systemName).Select(s => $"\"{s}\""));
         return ConfigurationFactory.ParseString($$"""
@@ -33,6 +33,11 @@ public static class SiteClusterConfig
               }
               cluster {
                 seed-nodes = [{{seeds}}]
+                min-nr-of-members = {{o.MinMembers}}
+                roles = ["{{MembershipRecorder.RolePrefix}}{{nodeId}}"]
+                # Members of a branch office start together: the first seed forms the cluster after 2 s without an answer.
+                seed-node-timeout = 2s
+                retry-unsuccessful-join-after = 2s
                 failure-detector.acceptable-heartbeat-pause = {{Ms(o.FailureDetectionPause)}}
                 downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
                 split-brain-resolver {
@@ -47,6 +52,7 @@ public static class SiteClusterConfig
                   # Hand shards back to a returning member soon, a few at a time.
                   rebalance-interval = 2s
                   least-shard-allocation-strategy.rebalance-absolute-limit = 5
+                  least-shard-allocation-strategy.rebalance-relative-limit = 0.2
                 }
               }
             }

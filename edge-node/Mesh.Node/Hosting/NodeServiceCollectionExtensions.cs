@@ -76,7 +76,7 @@ public static class NodeServiceCollectionExtensions
                 })
                 .AddHocon(NodePersistence.Config(o.DataDirectory), HoconAddMode.Prepend);
             if (o.Cluster.Enabled)
-                builder.AddHocon(SiteClusterConfig.For(o.Cluster, SystemName), HoconAddMode.Prepend);
+                builder.AddHocon(SiteClusterConfig.For(o.Cluster, SystemName, o.NodeId), HoconAddMode.Prepend);
             builder.WithActors((system, registry, resolver) =>
             {
                 var devices = o.Cluster.Enabled
@@ -86,6 +86,7 @@ public static class NodeServiceCollectionExtensions
                 if (o.Cluster.Enabled)
                 {
                     system.ActorOf(SiteStateBridge.Props(resolver.GetService<SiteStateStore>(), DistributedData.Get(system).Replicator), "site-state");
+                    system.ActorOf(MembershipRecorder.Props(resolver.GetService<AuditJournal>()), "membership");
                     if (o.Mqtt.Mode == MqttMode.Embedded)
                     {
                         // Devices are on the members' own brokers: commands an owner sends reach them through every member.

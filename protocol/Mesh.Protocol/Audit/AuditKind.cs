@@ -49,4 +49,9 @@ public enum AuditKind : byte
     /// <c>Mesh.Protocol.Crdt.CommandConflicts</c>). Written by each node involved: the winner, the withdrawn commands,
     /// the reason, and what this node did about it (the loser sends the winner's command again). Key: the conflict id.</summary>
     ConflictResolved = 13,
+
+    /// <summary>The membership of this node's site cluster changed as this node saw it: a member came up, became
+    /// unreachable or reachable again, or was removed (left, or downed by the split-brain resolver). Body: the event,
+    /// the member, and the members up afterwards. Tells an auditor which nodes shared the site's devices when.</summary>
+    SiteMembership = 14,
 }

@@ -18,6 +18,10 @@ public sealed record DemoOptions
     /// <summary>Where hub and nodes keep their files; default a new temporary directory, removed afterwards.</summary>
     public string? DataDirectory { get; init; }
 
+    /// <summary>Nodes serving site-a as one Akka.Cluster (each its own process; one is killed with SIGKILL a quarter of the
+    /// way through and started again half-way). Default 1: a single node, in this process.</summary>
+    public int SiteNodes { get; init; } = 1;
+
     /// <summary>How long to wait for the hub to catch up after the simulator stops. Default 60 s.</summary>
     public TimeSpan SyncTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

@@ -17,7 +17,7 @@ namespace Mesh.Cli.Demo;
 /// record, every node's chain must verify both in its own journal and at the hub, the hub must hold every record
 /// the nodes wrote, and replay must reproduce every decision (the model's recorded results included).
 /// </summary>
-public sealed class DemoRunner(DemoOptions options)
+public sealed partial class DemoRunner(DemoOptions options)
 {
     private static readonly (string Node, string Site, string Profile, bool Thin)[] Nodes =
     [
@@ -46,6 +46,8 @@ public sealed class DemoRunner(DemoOptions options)
     private async Task<int> RunInAsync(string root, CancellationToken ct)
     {
         Say($"Mesh demo: data in {root}");
+        if (options.SiteNodes > 1)
+            return await RunWithClusterAsync(root, ct).ConfigureAwait(false);
         await using var hub = await LocalHub.StartAsync(Path.Combine(root, "hub")).ConfigureAwait(false);
         Say($"  hub        gRPC + API on {hub.Address}");
         var nodes = new List<LocalNode>();
