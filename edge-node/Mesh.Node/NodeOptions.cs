@@ -42,6 +42,10 @@ public sealed record NodeOptions
     /// <summary>Models, hardware profile, offload peers and the Inference service (section <c>Node:Inference</c>).</summary>
     public InferenceOptions Inference { get; init; } = new();
 
+    /// <summary>Where the node serves <c>/healthz</c> and <c>/status</c> over HTTP/1.1, e.g. <c>http://127.0.0.1:5090</c>.
+    /// Empty (default): not served.</summary>
+    public string StatusUrl { get; init; } = "";
+
     /// <summary>The site's cluster of nodes (section <c>Node:Cluster</c>); off by default.</summary>
     public SiteClusterOptions Cluster { get; init; } = new();
 

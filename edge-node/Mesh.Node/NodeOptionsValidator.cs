@@ -37,6 +37,8 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             errors.Add($"Node:Journal:RedeliveryWindow {o.Journal.RedeliveryWindow} must be within 1..10000");
         if (o.Cluster.Enabled)
             CheckCluster(o.Cluster, errors);
+        if (o.StatusUrl.Length > 0 && !(Uri.TryCreate(o.StatusUrl, UriKind.Absolute, out var status) && status.Scheme == "http" && System.Net.IPAddress.TryParse(status.Host == "localhost" ? "127.0.0.1" : status.Host, out _)))
+            errors.Add($"Node:StatusUrl '{o.StatusUrl}' must be http://<IP address>:<port>");
         for (var i = 0; i < o.Rules.Count; i++)
         {
             var problem = o.Rules[i].Validate();
@@ -97,6 +99,8 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         for (var i = 0; i < c.Seeds.Count; i++)
             if (SiteClusterOptions.CheckSeed(c.Seeds[i]) is { } problem)
                 errors.Add($"Node:Cluster:Seeds:{i} {problem}");
+        if (c.PublicPort is < 0 or > 65535)
+            errors.Add($"Node:Cluster:PublicPort {c.PublicPort} must be within 0..65535 (0: the same as Node:Cluster:Port)");
         if (c.MinMembers is < 1 or > 100)
             errors.Add($"Node:Cluster:MinMembers {c.MinMembers} must be within 1..100");
         if (c.Shards is < 1 or > 10_000)

@@ -17,6 +17,10 @@ public sealed record SiteClusterOptions
     /// <summary>Port of the cluster endpoint. Default 4053.</summary>
     public int Port { get; init; } = 4053;
 
+    /// <summary>The port the other members reach this one at, when it differs from <see cref="Port"/> (port forwarding,
+    /// a proxy in between). 0 (default): <see cref="Port"/>.</summary>
+    public int PublicPort { get; init; }
+
     /// <summary>Seed members as <c>host:port</c> (the same list on every member of the site; a member may list itself).
     /// The first seed that is up lets the others in; with none up, the first seed listed starts the cluster.</summary>
     public IReadOnlyList<string> Seeds { get; init; } = [];

@@ -32,7 +32,7 @@ public sealed class SiteClusterTests
         var journals = site.Journals();
         var takeovers = journals[0].Concat(journals[1]).Where(r => r.Kind == AuditKind.DeviceTakenOver).ToList();
         takeovers.ShouldContain(t => t.Outcome == "from site-c-n3", "the survivors took the killed member's devices over");
-        AssertSiteRecords(journals, result.AckedSeqs, killed: 2);
+        SiteRecords.Assert(journals, result.AckedSeqs, killed: 2);
 
         // The member comes back (as its supervisor would start it): shards move back to it without a duplicate action.
         await site.StartAsync(2);
@@ -45,7 +45,7 @@ public sealed class SiteClusterTests
         second.Acknowledged.ShouldBe(Devices * 300, site.Output);
         journals = site.Journals();
         var both = result.AckedSeqs.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<long>)[.. kv.Value, .. second.AckedSeqs.GetValueOrDefault(kv.Key, [])]);
-        AssertSiteRecords(journals, both, killed: 2);
+        SiteRecords.Assert(journals, both, killed: 2);
     }
 
     [Fact]
@@ -95,40 +95,4 @@ public sealed class SiteClusterTests
         Ports = site.MqttPorts, Sites = ["site-c"], Devices = Devices, ReadingsPerDevice = readings, Rate = 400,
         StartSeq = startSeq, GiveUpAfter = TimeSpan.FromMinutes(3),
     };
-
-    /// <summary>Over the journals of all members: every acknowledged reading recorded; a reading recorded twice only
-    /// when the killed member wrote it but died before acknowledging it; per device, the actions alternate (a rule's
-    /// action is never sent twice in a row); each member's journal replays without divergence.</summary>
-    private static void AssertSiteRecords(List<AuditRecord>[] journals, IReadOnlyDictionary<(string Site, string Device), IReadOnlyList<long>> ackedSeqs, int killed)
-    {
-        var observed = journals.SelectMany((j, member) => j.Where(r => r.Kind == AuditKind.Observation).Select(r => (r.MessageKey, member))).ToList();
-        var keys = observed.Select(o => o.MessageKey).ToHashSet();
-        ackedSeqs.SelectMany(kv => kv.Value.Select(seq => $"{kv.Key.Device}#{seq}")).Where(k => !keys.Contains(k)).ShouldBeEmpty("no acknowledged reading is lost");
-        foreach (var twice in observed.GroupBy(o => o.MessageKey).Where(g => g.Count() > 1))
-        {
-            twice.Count().ShouldBe(2, $"{twice.Key} recorded more than twice");
-            twice.Count(o => o.member == killed).ShouldBe(1, $"{twice.Key} recorded twice, but not because the killed member never acknowledged it");
-        }
-
-        var actions = journals.SelectMany(j => j.Where(r => r.Kind == AuditKind.Action))
-            .Select(r => (r.Device, Seq: long.Parse(r.MessageKey.Split('#')[1].Split('/')[0]), r.MessageKey, Action: JsonDocument.Parse(r.Body).RootElement.GetProperty("action").GetString()!))
-            .DistinctBy(a => a.MessageKey)
-            .GroupBy(a => a.Device);
-        foreach (var device in actions)
-        {
-            var ordered = device.OrderBy(a => a.Seq).ToList();
-            for (var i = 1; i < ordered.Count; i++)
-                ordered[i].Action.ShouldNotBe(ordered[i - 1].Action, $"{device.Key}: '{ordered[i].Action}' sent again at reading {ordered[i].Seq} after reading {ordered[i - 1].Seq}");
-        }
-
-        foreach (var journal in journals)
-        {
-            var replay = new ReplayEngine();
-            foreach (var record in journal)
-                replay.Feed(record);
-            var report = replay.Finish();
-            report.Divergences.ShouldBeEmpty();
-            report.Problems.ShouldBeEmpty();
-        }
-    }
 }

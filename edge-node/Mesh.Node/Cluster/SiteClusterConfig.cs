@@ -26,6 +26,7 @@ public static class SiteClusterConfig
                 dot-netty.tcp {
                   hostname = "{{o.Host}}"
                   port = {{o.Port}}
+                  public-port = {{(o.PublicPort > 0 ? o.PublicPort : o.Port)}}
                 }
                 # Each member sends over its own connection to the other, never back over one the other opened: a
                 # member that cannot reach another's endpoint then cannot talk to it at all (no half-open partitions).

@@ -123,6 +123,8 @@ public static class NodeServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ConflictWatcher>());
         services.AddSingleton<SiteGossipClient>();
         services.AddHostedService(sp => sp.GetRequiredService<SiteGossipClient>());
+        services.AddSingleton<Health.NodeStatusReader>();
+        services.AddHostedService<Health.StatusServer>();
         services.AddSingleton<NodeControlClient>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeControlClient>());
         return services;

@@ -79,6 +79,8 @@ public sealed class NodeProcess : IDisposable
         }
     }
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>SIGKILL: no shutdown hooks, no flush; whatever was not durable is gone.</summary>
     public void Kill()
     {

@@ -17,11 +17,23 @@ public sealed class SiteMembers : IDisposable
         _processes = new NodeProcess?[members];
         MqttPorts = [.. Enumerable.Range(0, members).Select(_ => NodeProcess.FreePort())];
         ClusterPorts = [.. Enumerable.Range(0, members).Select(_ => NodeProcess.FreePort())];
+        StatusPorts = [.. Enumerable.Range(0, members).Select(_ => NodeProcess.FreePort())];
     }
 
     public int[] MqttPorts { get; }
 
     public int[] ClusterPorts { get; }
+
+    /// <summary>Each member's status endpoint (<c>Node:StatusUrl</c>).</summary>
+    public int[] StatusPorts { get; }
+
+    /// <summary>With <see cref="UseProxies"/>: the fault proxy in front of each member's cluster endpoint, which is the
+    /// address the other members reach it at (its public port). Cutting one partitions that member from the others.</summary>
+    public FaultProxy[] Proxies { get; private set; } = [];
+
+    public void UseProxies() => Proxies = [.. ClusterPorts.Select(FaultProxy.Start)];
+
+    private int PublicPort(int i) => Proxies.Length > 0 ? Proxies[i].Port : ClusterPorts[i];
 
     public int Count => _processes.Length;
 
@@ -48,8 +60,9 @@ public sealed class SiteMembers : IDisposable
         [
             $"--Node:NodeId={NodeId(i)}", $"--Node:Site={_site}", $"--Node:DataDirectory={_dir.Sub(NodeId(i))}",
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Mesh.Node.Ingest=Error",
-            "--Node:Cluster:Enabled=true", $"--Node:Cluster:Port={ClusterPorts[i]}",
-            $"--Node:Cluster:Seeds:0=127.0.0.1:{ClusterPorts[0]}", $"--Node:Cluster:Seeds:1=127.0.0.1:{ClusterPorts[1]}",
+            "--Node:Cluster:Enabled=true", $"--Node:Cluster:Port={ClusterPorts[i]}", $"--Node:Cluster:PublicPort={PublicPort(i)}",
+            $"--Node:Cluster:Seeds:0=127.0.0.1:{PublicPort(0)}", $"--Node:Cluster:Seeds:1=127.0.0.1:{PublicPort(1)}",
+            $"--Node:StatusUrl=http://127.0.0.1:{StatusPorts[i]}",
             "--Node:Cluster:FailureDetectionPause=00:00:02", "--Node:Cluster:StableAfter=00:00:03",
             .. extra,
         ];
@@ -87,6 +100,9 @@ public sealed class SiteMembers : IDisposable
         }
     }
 
+    /// <summary>Whether member <paramref name="i"/>'s process has ended by itself (a member the cluster downed stops).</summary>
+    public bool Exited(int i) => _processes[i] is { HasExited: true };
+
     /// <summary>SIGKILL of member <paramref name="i"/>.</summary>
     public void Kill(int i)
     {
@@ -100,9 +116,26 @@ public sealed class SiteMembers : IDisposable
 
     public string Output => string.Join("\n", _processes.Select((p, i) => $"--- {NodeId(i)}:\n{p?.Output ?? "(not running)"}"));
 
+    /// <summary>Member <paramref name="i"/>'s <c>/status</c>, or null when it does not answer.</summary>
+    public async Task<System.Text.Json.JsonElement?> StatusAsync(int i)
+    {
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            var text = await http.GetStringAsync($"http://127.0.0.1:{StatusPorts[i]}/status");
+            return System.Text.Json.JsonDocument.Parse(text).RootElement.Clone();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
     public void Dispose()
     {
         foreach (var p in _processes)
             p?.Dispose();
+        foreach (var proxy in Proxies)
+            proxy.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 }
