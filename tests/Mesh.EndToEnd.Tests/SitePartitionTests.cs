@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Mesh.Cli.Chaos;
 using Mesh.Cli.Sim;
 using Mesh.EndToEnd.Tests.Support;
 using Mesh.Protocol.Audit;

@@ -1,3 +1,4 @@
+using Mesh.Cli.Chaos;
 using Mesh.Node.Audit;
 using Mesh.Protocol.Audit;
 

@@ -13,7 +13,12 @@ public sealed class ChildProcess : IDisposable
 
     public int Id => _process.Id;
 
-    public static ChildProcess StartSelf(params string[] args)
+    public bool HasExited => _process.HasExited;
+
+    public static ChildProcess StartSelf(params string[] args) => StartSelf(null, args);
+
+    /// <param name="logPath">Where the child's output goes (appended); null: its standard output is dropped, its errors shown.</param>
+    public static ChildProcess StartSelf(string? logPath, string[] args)
     {
         var exe = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell where this executable is");
         var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -22,8 +27,19 @@ public sealed class ChildProcess : IDisposable
         foreach (var a in args)
             psi.ArgumentList.Add(a);
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {exe}");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("  child: " + e.Data); };
+        if (logPath is not null)
+        {
+            var log = TextWriter.Synchronized(new StreamWriter(logPath, append: true) { AutoFlush = true });
+            process.OutputDataReceived += (_, e) => { if (e.Data is not null) log.WriteLine(e.Data); };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.WriteLine(e.Data); };
+            process.Exited += (_, _) => log.Dispose();
+            process.EnableRaisingEvents = true;
+        }
+        else
+        {
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("  child: " + e.Data); };
+        }
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return new ChildProcess(process);

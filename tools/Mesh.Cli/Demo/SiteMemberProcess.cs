@@ -21,12 +21,16 @@ public sealed class SiteMemberProcess(string nodeId, string site, string dataDir
 
     public bool Running => _process is not null;
 
+    /// <summary>Whether the member's process is still there (false once it stopped by itself, e.g. downed by its cluster).</summary>
+    public bool Alive() => _process is { } p && !p.HasExited;
+
     public async Task StartAsync()
     {
-        _process = ChildProcess.StartSelf([
+        Directory.CreateDirectory(dataDirectory);
+        _process = ChildProcess.StartSelf(Path.Combine(dataDirectory, "node.log"), [
             "node", "run", $"--Node:NodeId={NodeId}", $"--Node:Site={Site}", $"--Node:DataDirectory={dataDirectory}",
             $"--Node:Mqtt:Port={MqttPort}", $"--Node:Cluster:Port={ClusterPort}", "--Logging:LogLevel:Default=Warning",
-            "--Logging:LogLevel:Akka=Error", "--Logging:LogLevel:Mesh.Node.Ingest=Error", .. settings]);
+            "--Logging:LogLevel:Mesh.Node.Ingest=Error", .. settings]);
         await _process.WaitForPortAsync(MqttPort, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
     }
 

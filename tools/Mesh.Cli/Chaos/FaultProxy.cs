@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Mesh.EndToEnd.Tests.Support;
+namespace Mesh.Cli.Chaos;
 
 /// <summary>
-/// A TCP proxy a test puts between two processes (a node and its hub) to break the link on demand. It listens on
+/// A TCP proxy put between two processes (a node and its hub, two members of a site) to break the link on demand. It listens on
 /// 127.0.0.1 on a port the OS picks and forwards to a target port. Faults, switchable at any time:
 /// <see cref="Cut"/> (every connection reset now, new ones reset on accept), <see cref="Blackhole"/> (connections stay
 /// open but nothing gets through either way, like a dead link; new ones are accepted and stay silent),
