@@ -7,6 +7,7 @@ using Mesh.Hub.Hosting;
 using Mesh.Hub.Policies;
 using Mesh.Hub.Storage;
 using Mesh.Hub.Sync;
+using Mesh.Hub.Sync.Nats;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -65,6 +66,7 @@ public static class HubApp
         builder.Services.AddSingleton<ControlBroadcast>();
         builder.Services.AddSingleton<PolicyDesk>();
         builder.Services.AddSingleton<ApprovalDesk>();
+        builder.Services.AddHostedService<NatsAuditConsumer>();
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -68,4 +68,28 @@ internal static partial class HubLog
 
     [LoggerMessage(EventId = 71, Level = LogLevel.Error, Message = "Node {NodeId}: the hub store failed; nothing of the gossip was merged")]
     public static partial void GossipStorageFailed(ILogger logger, string nodeId, Exception exception);
+
+    [LoggerMessage(EventId = 60, Level = LogLevel.Information, Message = "NATS: consuming stream {Stream} of site {Site} ({Domain}) as durable consumer {Durable}")]
+    public static partial void NatsConsuming(ILogger logger, string stream, string site, string domain, string durable);
+
+    [LoggerMessage(EventId = 61, Level = LogLevel.Warning, Message = "NATS: stream {Stream} ({Domain}) starts with MESH_AUDIT_ but does not name a site as docs/NATS.md encodes it; ignored")]
+    public static partial void NatsStreamIgnored(ILogger logger, string stream, string domain);
+
+    [LoggerMessage(EventId = 62, Level = LogLevel.Warning, Message = "NATS: node {NodeId}: record {Sequence} in stream {Stream} refused ({Problem}) and terminated; the hub keeps head {StoredSeq}: {Reason}")]
+    public static partial void NatsRecordRefused(ILogger logger, string nodeId, long sequence, string stream, SyncProblem problem, long storedSeq, string reason);
+
+    [LoggerMessage(EventId = 63, Level = LogLevel.Information, Message = "NATS: node {NodeId}: the hub holds up to {StoredSeq} but stream {Stream} delivered {FirstSeq}..{LastSeq}; holding them back until the missing records arrive")]
+    public static partial void NatsGapHeld(ILogger logger, string nodeId, long storedSeq, string stream, long firstSeq, long lastSeq);
+
+    [LoggerMessage(EventId = 64, Level = LogLevel.Warning, Message = "NATS: consuming stream {Stream} ({Domain}) failed ({Reason}); retrying in {Delay}")]
+    public static partial void NatsConsumerFailed(ILogger logger, string stream, string domain, string reason, TimeSpan delay);
+
+    [LoggerMessage(EventId = 65, Level = LogLevel.Warning, Message = "NATS: cannot list the streams at {Url} ({Domain}): {Reason}; trying again every {Delay}")]
+    public static partial void NatsDiscoveryFailed(ILogger logger, string url, string domain, string reason, TimeSpan delay);
+
+    [LoggerMessage(EventId = 66, Level = LogLevel.Warning, Message = "NATS: message {StreamSeq} of stream {Stream} on {Subject} refused and terminated: {Reason}")]
+    public static partial void NatsMessageRefused(ILogger logger, ulong streamSeq, string stream, string subject, string reason);
+
+    [LoggerMessage(EventId = 67, Level = LogLevel.Information, Message = "NATS: stream {Stream} ({Domain}) is gone; its consumer stops until the stream appears again")]
+    public static partial void NatsStreamGone(ILogger logger, string stream, string domain);
 }

@@ -32,4 +32,45 @@ public sealed record HubOptions
     /// that reads slowly. When its queue is full the hub ends that stream with <c>ResourceExhausted</c>, so
     /// one slow node never holds up the others; it reconnects and gets a fresh snapshot. Default 64.</summary>
     public int WatchQueueCapacity { get; init; } = 64;
+
+    /// <summary>Audit sync over NATS JetStream (section <c>Hub:Nats</c>, docs/NATS.md); off while its <c>Url</c> is empty.</summary>
+    public NatsHubOptions Nats { get; init; } = new();
+}
+
+/// <summary>
+/// The hub's consumer of the <c>MESH_AUDIT_&lt;site&gt;</c> streams nodes publish their journals to (section <c>Hub:Nats</c>).
+/// It finds the streams (and new ones later), keeps one durable pull consumer on each, and acknowledges a record only
+/// after the store committed it.
+/// </summary>
+public sealed record NatsHubOptions
+{
+    public const string SectionName = "Hub:Nats";
+
+    /// <summary>The NATS server, e.g. <c>nats://127.0.0.1:4222</c> (several: comma-separated). Empty (default): off.</summary>
+    public string Url { get; init; } = "";
+
+    /// <summary>JetStream domains of leaf nodes whose streams the hub consumes too, through that server
+    /// (<c>$JS.&lt;domain&gt;.API</c>), besides the server's own. Default none.</summary>
+    public IReadOnlyList<string> Domains { get; init; } = [];
+
+    /// <summary>Name of the hub's durable consumer on each stream. Default <c>mesh-hub</c>.</summary>
+    public string Durable { get; init; } = "mesh-hub";
+
+    /// <summary>Most messages taken in one fetch; they are applied in batches of at most <c>Hub:MaxBatchRecords</c>. Default 1000.</summary>
+    public int FetchBatch { get; init; } = 1000;
+
+    /// <summary>Longest a fetch waits for messages; also bounds how long a stopping hub waits for one. Default 1 s.</summary>
+    public TimeSpan FetchWait { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most messages delivered and not yet acknowledged per stream (records held back by a gap count too). Default 20000.</summary>
+    public int MaxAckPending { get; init; } = 20_000;
+
+    /// <summary>How long the server waits for an acknowledgement before delivering a message again. Default 30 s.</summary>
+    public TimeSpan AckWait { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long records after a missing one wait before they are delivered again. Default 1 s.</summary>
+    public TimeSpan GapRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the hub looks for new streams. Default 5 s.</summary>
+    public TimeSpan DiscoverInterval { get; init; } = TimeSpan.FromSeconds(5);
 }

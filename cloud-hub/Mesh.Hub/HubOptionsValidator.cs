@@ -29,8 +29,39 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
             failures.Add($"{HubOptions.SectionName}:{nameof(HubOptions.MaxReceiveMessageBytes)}: {options.MaxReceiveMessageBytes} is outside 65536..268435456");
         if (options.WatchQueueCapacity is < 1 or > MaxWatchQueueCapacity)
             failures.Add($"{HubOptions.SectionName}:{nameof(HubOptions.WatchQueueCapacity)}: {options.WatchQueueCapacity} is outside 1..{MaxWatchQueueCapacity}");
+        ValidateNats(options.Nats, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private static void ValidateNats(NatsHubOptions nats, List<string> failures)
+    {
+        const string s = NatsHubOptions.SectionName;
+        if (nats.Url.Length == 0)
+            return;
+        if (!nats.Url.Split(',', StringSplitOptions.TrimEntries).All(u =>
+                Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "nats" or "tls" or "ws" or "wss" && uri.Host.Length > 0))
+            failures.Add($"{s}:{nameof(NatsHubOptions.Url)}: '{nats.Url}' is not a nats://, tls://, ws:// or wss:// address with a host (several: comma-separated)");
+        for (var i = 0; i < nats.Domains.Count; i++)
+            if (!IsNatsName(nats.Domains[i]))
+                failures.Add($"{s}:{nameof(NatsHubOptions.Domains)}:{i}: '{nats.Domains[i]}' is not a JetStream domain (1-64 characters; no spaces, '.', '*', '>', '/' or '\\')");
+        if (!IsNatsName(nats.Durable))
+            failures.Add($"{s}:{nameof(NatsHubOptions.Durable)}: '{nats.Durable}' is not a consumer name (1-64 characters; no spaces, '.', '*', '>', '/' or '\\')");
+        if (nats.FetchBatch is < 1 or > MaxBatchRecordsLimit)
+            failures.Add($"{s}:{nameof(NatsHubOptions.FetchBatch)}: {nats.FetchBatch} is outside 1..{MaxBatchRecordsLimit}");
+        if (nats.MaxAckPending < nats.FetchBatch || nats.MaxAckPending > 1_000_000)
+            failures.Add($"{s}:{nameof(NatsHubOptions.MaxAckPending)}: {nats.MaxAckPending} is outside {nats.FetchBatch}..1000000 (at least {s}:{nameof(NatsHubOptions.FetchBatch)})");
+        if (nats.FetchWait < TimeSpan.FromSeconds(1) || nats.FetchWait > TimeSpan.FromSeconds(30))
+            failures.Add($"{s}:{nameof(NatsHubOptions.FetchWait)}: {nats.FetchWait} is outside 1 s .. 30 s");
+        if (nats.AckWait < TimeSpan.FromSeconds(5) || nats.AckWait > TimeSpan.FromHours(12))
+            failures.Add($"{s}:{nameof(NatsHubOptions.AckWait)}: {nats.AckWait} is outside 5 s .. 12 h");
+        if (nats.GapRetryDelay < TimeSpan.FromMilliseconds(10) || nats.GapRetryDelay > TimeSpan.FromMinutes(10))
+            failures.Add($"{s}:{nameof(NatsHubOptions.GapRetryDelay)}: {nats.GapRetryDelay} is outside 10 ms .. 10 min");
+        if (nats.DiscoverInterval < TimeSpan.FromMilliseconds(100) || nats.DiscoverInterval > TimeSpan.FromHours(1))
+            failures.Add($"{s}:{nameof(NatsHubOptions.DiscoverInterval)}: {nats.DiscoverInterval} is outside 100 ms .. 1 h");
+    }
+
+    private static bool IsNatsName(string name) =>
+        name.Length is > 0 and <= 64 && name.AsSpan().IndexOfAny(".*>/\\") < 0 && !name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
 
     /// <summary>Parses <see cref="HubOptions.Url"/> into a loopback endpoint; anything else is refused because
     /// the hub has no TLS or authentication yet.</summary>

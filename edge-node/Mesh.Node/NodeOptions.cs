@@ -115,13 +115,27 @@ public sealed record IngestOptions
 /// <summary>Audit sync to the hub (section <c>Node:Sync</c>).</summary>
 public sealed record SyncOptions
 {
-    /// <summary>The hub's gRPC address, e.g. <c>http://127.0.0.1:5080</c>. Empty: no sync (the backlog waits on disk).</summary>
+    /// <summary>The hub's gRPC address, e.g. <c>http://127.0.0.1:5080</c>: the audit stream (with <c>Transport=Grpc</c>) and
+    /// the control stream (policies, approvals). Empty: neither (with gRPC the backlog waits on disk).</summary>
     public string HubUrl { get; init; } = "";
 
-    /// <summary>Most records in one batch. Default 500.</summary>
+    /// <summary>How the journal reaches the hub: <c>Grpc</c> (default) streams it to <see cref="HubUrl"/>; <c>Nats</c>
+    /// publishes it to JetStream at <see cref="NatsUrl"/> (docs/NATS.md).</summary>
+    public SyncTransport Transport { get; init; } = SyncTransport.Grpc;
+
+    /// <summary>With <c>Transport=Nats</c> (required then): the NATS server, e.g. <c>nats://127.0.0.1:4222</c>, usually
+    /// the site's leaf node; several may be given separated by commas.</summary>
+    public string NatsUrl { get; init; } = "";
+
+    /// <summary>With <c>Transport=Nats</c>: how long the site's stream keeps records, when this node is the one that
+    /// creates it. Must outlast the longest hub outage. Default 7 days.</summary>
+    public TimeSpan NatsMaxAge { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>Most records in one batch (with NATS: read from the journal at once). Default 500.</summary>
     public int BatchSize { get; init; } = 500;
 
-    /// <summary>Batches sent ahead of the hub's acknowledgement. Default 4.</summary>
+    /// <summary>Batches sent ahead of the hub's acknowledgement (with NATS: <see cref="BatchSize"/> × this many
+    /// publishes await their JetStream acknowledgement). Default 4.</summary>
     public int MaxBatchesInFlight { get; init; } = 4;
 
     /// <summary>First reconnect delay; doubles with jitter up to <see cref="MaxBackoff"/>. Default 200 ms.</summary>
@@ -133,6 +147,16 @@ public sealed record SyncOptions
     /// <summary>How often the node exchanges site-state deltas (modes, alarms, budget, commands) with the hub; each
     /// round waits 0.5 to 1.5 times this. Default 1 s.</summary>
     public TimeSpan GossipInterval { get; init; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>How a node ships its audit journal to the hub (<c>Node:Sync:Transport</c>).</summary>
+public enum SyncTransport
+{
+    /// <summary>The <c>AuditSync</c> gRPC stream to <c>Node:Sync:HubUrl</c>.</summary>
+    Grpc,
+
+    /// <summary>JetStream at <c>Node:Sync:NatsUrl</c>, one message per record; the hub consumes the site's stream.</summary>
+    Nats,
 }
 
 /// <summary>The audit journal writer (section <c>Node:Journal</c>).</summary>

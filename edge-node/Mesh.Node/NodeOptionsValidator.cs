@@ -25,6 +25,8 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             errors.Add($"Node:Ingest:MaxMetrics {o.Ingest.MaxMetrics} must be within 1..1024");
         if (o.Sync.HubUrl.Length > 0 && !Uri.TryCreate(o.Sync.HubUrl, UriKind.Absolute, out _))
             errors.Add($"Node:Sync:HubUrl '{o.Sync.HubUrl}' is not an absolute URL");
+        if (o.Sync.Transport == SyncTransport.Nats)
+            ValidateNats(o, errors);
         if (o.Sync.BatchSize is < 1 or > 1000)
             errors.Add($"Node:Sync:BatchSize {o.Sync.BatchSize} must be within 1..1000");
         if (o.Sync.MaxBatchesInFlight is < 1 or > 64)
@@ -54,6 +56,24 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         ValidateInference(o.Inference, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    private static void ValidateNats(NodeOptions o, List<string> errors)
+    {
+        if (o.Sync.NatsUrl.Length == 0)
+            errors.Add("Node:Sync:NatsUrl is required with Node:Sync:Transport=Nats, e.g. nats://127.0.0.1:4222");
+        else if (!IsNatsUrl(o.Sync.NatsUrl))
+            errors.Add($"Node:Sync:NatsUrl '{o.Sync.NatsUrl}' is not a nats://, tls://, ws:// or wss:// address with a host (several: comma-separated)");
+        if (NatsSubjects.Check(o.NodeId) is { } nodeProblem)
+            errors.Add($"Node:NodeId '{o.NodeId}' cannot name a NATS subject: it {nodeProblem}");
+        if (NatsSubjects.Check(o.Site) is { } siteProblem)
+            errors.Add($"Node:Site '{o.Site}' cannot name a JetStream stream: it {siteProblem}");
+        if (o.Sync.NatsMaxAge < TimeSpan.FromMinutes(1) || o.Sync.NatsMaxAge > TimeSpan.FromDays(3650))
+            errors.Add($"Node:Sync:NatsMaxAge {o.Sync.NatsMaxAge} must be within 1 min .. 3650 days");
+    }
+
+    private static bool IsNatsUrl(string urls) =>
+        urls.Split(',', StringSplitOptions.TrimEntries).All(u =>
+            Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "nats" or "tls" or "ws" or "wss" && uri.Host.Length > 0);
 
     private static void ValidateInference(InferenceOptions i, List<string> errors)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using Mesh.Protocol.Audit;
 
 namespace Mesh.Hub.Storage;
@@ -44,7 +45,7 @@ public sealed partial class HubStore
             Run($"store {records.Count} record(s) of node {nodeId}", () =>
             {
                 using var tx = _writer.BeginTransaction();
-                InsertRecords(nodeId, records, tx);
+                InsertRecords(nodeId, records);
                 if (reports is not null)
                     IndexReports(reports, tx);
                 UpsertNode(node, tx);
@@ -55,35 +56,61 @@ public sealed partial class HubStore
         }
     }
 
-    private void InsertRecords(string nodeId, IReadOnlyList<RecordToStore> records, SqliteTransaction tx)
+    /// <summary>Rows per INSERT statement. Records are the hub's hot path: binding by position to a prepared
+    /// multi-row statement costs a fraction per row of one ADO.NET command per row, whose named parameters are looked
+    /// up on every execution (measured on the 2-vCPU box: about three times the rows per second).</summary>
+    private const int RowsPerInsert = 50;
+
+    private void InsertRecords(string nodeId, IReadOnlyList<RecordToStore> records)
     {
-        using var command = _writer.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = """
-            INSERT INTO records(node_id, seq, kind, device, hlc_wall, message_key, hash, canonical)
-            VALUES ($node, $seq, $kind, $device, $wall, $key, $hash, $canonical);
-            """;
-        command.Parameters.AddWithValue("$node", nodeId);
-        var seq = command.Parameters.Add("$seq", SqliteType.Integer);
-        var kind = command.Parameters.Add("$kind", SqliteType.Integer);
-        var device = command.Parameters.Add("$device", SqliteType.Text);
-        var wall = command.Parameters.Add("$wall", SqliteType.Integer);
-        var key = command.Parameters.Add("$key", SqliteType.Text);
-        var hash = command.Parameters.Add("$hash", SqliteType.Blob);
-        var canonical = command.Parameters.Add("$canonical", SqliteType.Blob);
-        command.Prepare();
-        foreach (var item in records)
+        var i = 0;
+        for (; i + RowsPerInsert <= records.Count; i += RowsPerInsert)
+            Insert(_insertMany ??= PrepareInsert(RowsPerInsert), nodeId, records, i, RowsPerInsert);
+        for (; i < records.Count; i++)
+            Insert(_insertOne ??= PrepareInsert(1), nodeId, records, i, 1);
+    }
+
+    /// <summary>Prepared once on the writer connection, finalized when the store is disposed.</summary>
+    private sqlite3_stmt PrepareInsert(int rows)
+    {
+        var sql = "INSERT INTO records(node_id, seq, kind, device, hlc_wall, message_key, hash, canonical) VALUES "
+            + string.Join(",", Enumerable.Repeat("(?,?,?,?,?,?,?,?)", rows));
+        Check(raw.sqlite3_prepare_v2(_writer.Handle, sql, out var statement));
+        return statement;
+    }
+
+    private void Insert(sqlite3_stmt statement, string nodeId, IReadOnlyList<RecordToStore> records, int from, int rows)
+    {
+        try
         {
-            var record = item.Record;
-            seq.Value = record.Sequence;
-            kind.Value = (int)record.Kind;
-            device.Value = record.Device;
-            wall.Value = record.Hlc.WallMillis;
-            key.Value = record.MessageKey;
-            hash.Value = record.Hash.ToArray();
-            canonical.Value = item.Canonical;
-            command.ExecuteNonQuery();
+            for (var row = 0; row < rows; row++)
+            {
+                var item = records[from + row];
+                var record = item.Record;
+                var at = row * 8;
+                Check(raw.sqlite3_bind_text(statement, at + 1, nodeId));
+                Check(raw.sqlite3_bind_int64(statement, at + 2, record.Sequence));
+                Check(raw.sqlite3_bind_int(statement, at + 3, (int)record.Kind));
+                Check(raw.sqlite3_bind_text(statement, at + 4, record.Device));
+                Check(raw.sqlite3_bind_int64(statement, at + 5, record.Hlc.WallMillis));
+                Check(raw.sqlite3_bind_text(statement, at + 6, record.MessageKey));
+                Check(raw.sqlite3_bind_blob(statement, at + 7, record.Hash.Span));
+                Check(raw.sqlite3_bind_blob(statement, at + 8, item.Canonical));
+            }
+            var rc = raw.sqlite3_step(statement);
+            if (rc != raw.SQLITE_DONE)
+                Check(rc);
         }
+        finally
+        {
+            raw.sqlite3_reset(statement);
+        }
+    }
+
+    private void Check(int rc)
+    {
+        if (rc != raw.SQLITE_OK)
+            SqliteException.ThrowExceptionForRC(rc, _writer.Handle);
     }
 
     private void UpsertNode(StoredNode node, SqliteTransaction? tx)

@@ -19,6 +19,8 @@ public sealed partial class HubStore : IDisposable
     private readonly ConcurrentDictionary<string, StoredNode> _nodes = new(StringComparer.Ordinal);
     private readonly ILogger<HubStore> _logger;
     private bool _disposed;
+    private SQLitePCL.sqlite3_stmt? _insertMany;
+    private SQLitePCL.sqlite3_stmt? _insertOne;
 
     public HubStore(IOptions<HubOptions> options, ILogger<HubStore> logger)
     {
@@ -68,6 +70,8 @@ public sealed partial class HubStore : IDisposable
             if (_disposed)
                 return;
             _disposed = true;
+            _insertMany?.Dispose();
+            _insertOne?.Dispose();
             _writer.Dispose();
         }
         // Pooled read connections hold the file open; release them so the file can be moved or deleted.

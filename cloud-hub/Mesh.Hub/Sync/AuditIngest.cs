@@ -1,4 +1,5 @@
 using Mesh.Hub.Storage;
+using Mesh.Protocol.Audit;
 using Mesh.Protocol.Grpc;
 using Microsoft.Extensions.Options;
 
@@ -38,22 +39,30 @@ public sealed class AuditIngest(HubStore store, IOptions<HubOptions> options, Ti
 
     /// <summary>Verifies the whole batch, then stores its new records and the new head in one transaction.
     /// A refused batch stores nothing.</summary>
-    public IngestResult Apply(string nodeId, string site, AuditBatch batch)
+    public IngestResult Apply(string nodeId, string site, AuditBatch batch) =>
+        Apply(nodeId, site, batch.Records.Count, ToLong(batch.HeadSeq),
+            head => BatchVerifier.Verify(nodeId, site, head, batch.Records, (from, to) => store.ReadHashes(nodeId, from, to)));
+
+    /// <summary>As <see cref="Apply(string, string, AuditBatch)"/>, for records decoded already (the NATS consumer's).</summary>
+    /// <param name="nodeHeadSeq">The node's journal head as it last reported it.</param>
+    public IngestResult Apply(string nodeId, string site, IReadOnlyList<ReceivedRecord> records, long nodeHeadSeq) =>
+        Apply(nodeId, site, records.Count, nodeHeadSeq,
+            head => BatchVerifier.Verify(nodeId, site, head, records, (from, to) => store.ReadHashes(nodeId, from, to)));
+
+    private IngestResult Apply(string nodeId, string site, int count, long headSeq, Func<ChainHead, BatchVerdict> verify)
     {
         var node = store.FindNode(nodeId) ?? throw new InvalidOperationException($"node {nodeId} has not said hello");
         var max = options.Value.MaxBatchRecords;
-        if (batch.Records.Count > max)
+        if (count > max)
             return Refuse(nodeId, SyncRefusal.AtRecord(nodeId, SyncProblem.BatchTooLarge, node.LastSeq + 1,
-                $"the batch holds {batch.Records.Count} records; the limit is {max} (Hub:MaxBatchRecords): send smaller batches"));
+                $"the batch holds {count} records; the limit is {max} (Hub:MaxBatchRecords): send smaller batches"));
 
-        var verdict = BatchVerifier.Verify(nodeId, site, node.Head, batch.Records,
-            (from, to) => store.ReadHashes(nodeId, from, to));
+        var verdict = verify(node.Head);
         if (verdict.Refusal is { } refusal)
             return Refuse(nodeId, refusal);
         if (verdict.Resent > 0)
             HubLog.ResendSkipped(logger, nodeId, verdict.Resent);
 
-        var headSeq = ToLong(batch.HeadSeq);
         if (verdict.NewRecords.Count == 0)
             return Store(nodeId, () => store.Touch(nodeId, site, headSeq, Now));
         var reports = ExtractReports(verdict.NewRecords);

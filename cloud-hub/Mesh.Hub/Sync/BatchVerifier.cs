@@ -21,6 +21,20 @@ public static class BatchVerifier
         Func<long, long, IReadOnlyDictionary<long, byte[]>> storedHashes)
     {
         var (decoded, malformed) = Decode(nodeId, stored, envelopes);
+        var verdict = Verify(nodeId, site, stored, decoded, storedHashes);
+        return verdict.Ok && malformed is not null ? BatchVerdict.Refused(malformed, stored) : verdict;
+    }
+
+    /// <summary>Verifies records decoded already (NATS carries one record per message, and its consumer decodes
+    /// them to group and order them).</summary>
+    /// <param name="storedHashes">Reads the stored hashes of sequences in [from, to]; called at most once.</param>
+    public static BatchVerdict Verify(
+        string nodeId,
+        string site,
+        ChainHead stored,
+        IReadOnlyList<ReceivedRecord> decoded,
+        Func<long, long, IReadOnlyDictionary<long, byte[]>> storedHashes)
+    {
         var resends = decoded.Where(d => d.Record.Sequence <= stored.Sequence).Select(d => d.Record.Sequence).ToList();
         var hashes = resends.Count == 0 ? new Dictionary<long, byte[]>() : storedHashes(resends.Min(), resends.Max());
 
@@ -54,9 +68,7 @@ public static class BatchVerifier
             head = step.Head;
             fresh.Add(new RecordToStore(record, canonical));
         }
-        return malformed is not null
-            ? BatchVerdict.Refused(malformed, stored)
-            : new BatchVerdict(null, fresh, head, resent);
+        return new BatchVerdict(null, fresh, head, resent);
     }
 
     /// <summary>Checks what needs no chain: the envelope hash, the owner, and order within the batch.</summary>
@@ -81,20 +93,20 @@ public static class BatchVerifier
 
     /// <summary>Decodes envelopes up to the first one that does not decode; that one's refusal is kept for
     /// when everything before it verifies. Its sequence is unknown, so it is inferred from its position.</summary>
-    private static (List<(AuditRecord Record, byte[] Canonical, byte[] Hash)> Decoded, SyncRefusal? Malformed) Decode(
+    private static (List<ReceivedRecord> Decoded, SyncRefusal? Malformed) Decode(
         string nodeId, ChainHead stored, IReadOnlyList<AuditRecordEnvelope> envelopes)
     {
-        var decoded = new List<(AuditRecord, byte[], byte[])>(envelopes.Count);
+        var decoded = new List<ReceivedRecord>(envelopes.Count);
         for (var i = 0; i < envelopes.Count; i++)
         {
             var canonical = envelopes[i].Canonical.ToByteArray();
             try
             {
-                decoded.Add((AuditRecordCodec.Decode(canonical), canonical, envelopes[i].Hash.ToByteArray()));
+                decoded.Add(new ReceivedRecord(AuditRecordCodec.Decode(canonical), canonical, envelopes[i].Hash.ToByteArray()));
             }
             catch (AuditFormatException ex)
             {
-                var inferred = (i == 0 ? stored.Sequence : decoded[^1].Item1.Sequence) + 1;
+                var inferred = (i == 0 ? stored.Sequence : decoded[^1].Record.Sequence) + 1;
                 return (decoded, SyncRefusal.AtRecord(nodeId, SyncProblem.Malformed, inferred,
                     $"record {i + 1} of {envelopes.Count} in the batch (sequence inferred from its position) does not decode: {ex.Message}"));
             }

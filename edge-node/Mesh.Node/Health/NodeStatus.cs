@@ -7,7 +7,6 @@ using Mesh.Node.Agents;
 using Mesh.Node.Audit;
 using Mesh.Node.Cluster;
 using Mesh.Node.SiteState;
-using Mesh.Node.Sync;
 using Mesh.Protocol.Crdt;
 using Microsoft.Extensions.Options;
 
@@ -32,7 +31,7 @@ public sealed record NodeStatus(
 public sealed record ClusterStatus(string Self, string? Leader, IReadOnlyList<string> MembersUp, IReadOnlyList<string> Unreachable);
 
 /// <summary>Builds <see cref="NodeStatus"/> from the running node.</summary>
-public sealed class NodeStatusReader(IOptions<NodeOptions> options, AuditJournal journal, AuditSyncService sync, NodeStats stats, SiteStateStore siteState,
+public sealed class NodeStatusReader(IOptions<NodeOptions> options, AuditJournal journal, NodeStats stats, SiteStateStore siteState,
     ActorSystem system, IRequiredActor<DeviceManager> devices)
 {
     public async Task<NodeStatus> ReadAsync(CancellationToken ct)
@@ -52,7 +51,7 @@ public sealed class NodeStatusReader(IOptions<NodeOptions> options, AuditJournal
             hosted = [.. shards.Shards.SelectMany(s => s.EntityIds).Select(Uri.UnescapeDataString).Order(StringComparer.Ordinal)];
         }
         var entries = siteState.All();
-        return new NodeStatus(o.NodeId, o.Site, journal.Head, sync.Acked, stats.Accepted, stats.Takeovers, stats.Conflicts, cluster, hosted,
+        return new NodeStatus(o.NodeId, o.Site, journal.Head, stats.HubAcked, stats.Accepted, stats.Takeovers, stats.Conflicts, cluster, hosted,
             entries.Count, Digest(entries));
     }
 

@@ -106,8 +106,8 @@ public static class NodeServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<LocalPolicyFile>());
         services.AddSingleton<LocalApprovals>();
         services.AddSingleton<IngestPipeline>();
-        var mode = configuration.GetSection(NodeOptions.Section).Get<NodeOptions>()?.Mqtt.Mode ?? MqttMode.Embedded;
-        if (mode == MqttMode.Embedded)
+        var configured = configuration.GetSection(NodeOptions.Section).Get<NodeOptions>();
+        if ((configured?.Mqtt.Mode ?? MqttMode.Embedded) == MqttMode.Embedded)
         {
             services.AddSingleton<EmbeddedBroker>();
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
@@ -117,8 +117,16 @@ public static class NodeServiceCollectionExtensions
             services.AddSingleton<ExternalBrokerSubscriber>();
             services.AddHostedService(sp => sp.GetRequiredService<ExternalBrokerSubscriber>());
         }
-        services.AddSingleton<AuditSyncService>();
-        services.AddHostedService(sp => sp.GetRequiredService<AuditSyncService>());
+        if ((configured?.Sync.Transport ?? SyncTransport.Grpc) == SyncTransport.Nats)
+        {
+            services.AddSingleton<NatsAuditPublisher>();
+            services.AddHostedService(sp => sp.GetRequiredService<NatsAuditPublisher>());
+        }
+        else
+        {
+            services.AddSingleton<AuditSyncService>();
+            services.AddHostedService(sp => sp.GetRequiredService<AuditSyncService>());
+        }
         services.AddSingleton<ConflictWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ConflictWatcher>());
         services.AddSingleton<SiteGossipClient>();

@@ -42,4 +42,27 @@ public sealed class HubOptionsValidatorTests
         result.Failed.ShouldBeTrue();
         result.FailureMessage.ShouldContain("Hub:ApiUrl");
     }
+
+    [Fact]
+    public void Validate_NatsOffOrSane_Succeeds()
+    {
+        new HubOptionsValidator().Validate(null, new HubOptions { Nats = new NatsHubOptions { Url = "nats://127.0.0.1:4222,nats://10.0.0.2:4222", Domains = ["edge-site-a"] } })
+            .Succeeded.ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:4222", "mesh-hub", 1000, 20000, "Hub:Nats:Url")]
+    [InlineData("nats://127.0.0.1:4222", "mesh.hub", 1000, 20000, "Hub:Nats:Durable")]
+    [InlineData("nats://127.0.0.1:4222", "mesh-hub", 0, 20000, "Hub:Nats:FetchBatch")]
+    [InlineData("nats://127.0.0.1:4222", "mesh-hub", 1000, 500, "Hub:Nats:MaxAckPending")]
+    public void Validate_BadNatsSetting_FailsNamingTheKey(string url, string durable, int fetch, int maxAckPending, string key)
+    {
+        var result = new HubOptionsValidator().Validate(null, new HubOptions
+        {
+            Nats = new NatsHubOptions { Url = url, Durable = durable, FetchBatch = fetch, MaxAckPending = maxAckPending },
+        });
+
+        result.Failed.ShouldBeTrue();
+        result.FailureMessage.ShouldContain(key);
+    }
 }

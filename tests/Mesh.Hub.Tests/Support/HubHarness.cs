@@ -72,6 +72,18 @@ internal sealed class HubHarness : IAsyncDisposable
         await StartAppAsync();
     }
 
+    /// <summary>As <see cref="RestartAsync(Action?)"/>, with asynchronous work while the hub is down.</summary>
+    public async Task RestartAsync(Func<Task> whileStopped)
+    {
+        await StopAppAsync();
+        await whileStopped();
+        await StartAppAsync();
+    }
+
+    /// <summary>The node as the hub's store holds it now (null when unknown), without going through the API.</summary>
+    public Mesh.Hub.Storage.StoredNode? StoredNode(string nodeId = TestChain.Node) =>
+        App.Services.GetRequiredService<Mesh.Hub.Storage.HubStore>().FindNode(nodeId);
+
     public async Task<IReadOnlyList<NodeSummary>> NodesAsync() =>
         (await Http.GetFromJsonAsync<List<NodeSummary>>("/api/nodes"))!;
 

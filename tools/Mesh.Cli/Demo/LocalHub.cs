@@ -22,11 +22,12 @@ public sealed class LocalHub : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <param name="port">0 picks a free port.</param>
-    public static async Task<LocalHub> StartAsync(string dataDirectory, int port = 0, LogLevel logLevel = LogLevel.Warning)
+    /// <param name="extraArgs">More configuration keys, e.g. <c>--Hub:Nats:Url=nats://127.0.0.1:4222</c>.</param>
+    public static async Task<LocalHub> StartAsync(string dataDirectory, int port = 0, LogLevel logLevel = LogLevel.Warning, params string[] extraArgs)
     {
         Directory.CreateDirectory(dataDirectory);
         var app = HubApp.Build(
-            [$"--Hub:Url=http://127.0.0.1:{port}", $"--Hub:DataPath={Path.Combine(dataDirectory, "hub.db")}", $"--Logging:LogLevel:Default={logLevel}"],
+            [$"--Hub:Url=http://127.0.0.1:{port}", $"--Hub:DataPath={Path.Combine(dataDirectory, "hub.db")}", $"--Logging:LogLevel:Default={logLevel}", .. extraArgs],
             builder => builder.Logging.SetMinimumLevel(logLevel));
         await app.StartAsync().ConfigureAwait(false);
         return new LocalHub(app, HubApp.GetBoundAddress(app));

@@ -1,0 +1,144 @@
+using Mesh.Hub.Storage;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+using Polly;
+using Polly.Retry;
+
+namespace Mesh.Hub.Sync.Nats;
+
+/// <summary>
+/// The hub's durable pull consumer on one site's stream: fetch a bounded batch, apply it node by node
+/// (<see cref="NatsStreamIngest"/>.Apply.cs), and settle every message it fetched — ack once the store committed
+/// it, nak what must come again, terminate what is refused. Fetches are never abandoned half-read and whatever a
+/// stopping or failing consumer holds unsettled is nak'd at once: a message left unacknowledged would wait out the
+/// whole AckWait before anyone got it again.
+/// </summary>
+internal sealed partial class NatsStreamIngest(
+    NatsJSContext js, string domain, string stream, string site, HubOptions hub, AuditIngest ingest, NodeLeases leases, HubStore store, ILogger logger)
+{
+    private const int StreamNotFound = 10059;
+    private readonly NatsHubOptions _o = hub.Nats;
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        var retry = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => !stopping.IsCancellationRequested && !IsStreamGone(ex)),
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(200),
+            MaxDelay = TimeSpan.FromSeconds(10),
+            OnRetry = args =>
+            {
+                HubLog.NatsConsumerFailed(logger, stream, domain, args.Outcome.Exception?.Message ?? "unknown error", args.RetryDelay);
+                return ValueTask.CompletedTask;
+            },
+        }).Build();
+        try
+        {
+            await retry.ExecuteAsync(ConsumeAsync, stopping).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStreamGone(ex))
+        {
+            HubLog.NatsStreamGone(logger, stream, domain);
+        }
+        catch (Exception) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async ValueTask ConsumeAsync(CancellationToken stopping)
+    {
+        var consumer = await js.CreateOrUpdateConsumerAsync(stream, new ConsumerConfig(_o.Durable)
+        {
+            DurableName = _o.Durable,
+            Description = "Mesh hub: stores and verifies the site's audit records (docs/NATS.md)",
+            AckPolicy = ConsumerConfigAckPolicy.Explicit,
+            AckWait = _o.AckWait,
+            MaxAckPending = _o.MaxAckPending,
+            DeliverPolicy = ConsumerConfigDeliverPolicy.All,
+            MaxDeliver = -1,
+        }, stopping).ConfigureAwait(false);
+        HubLog.NatsConsuming(logger, stream, site, domain, _o.Durable);
+        var fetch = new NatsJSFetchOpts { MaxMsgs = _o.FetchBatch, Expires = _o.FetchWait };
+        var fetching = FetchAsync(consumer, fetch);
+        try
+        {
+            while (true)
+            {
+                var batch = await fetching.ConfigureAwait(false);
+                fetching = Task.FromResult(new List<INatsJSMsg<byte[]>>());
+                if (stopping.IsCancellationRequested)
+                {
+                    await ReleaseAsync(batch, new bool[batch.Count]).ConfigureAwait(false);
+                    stopping.ThrowIfCancellationRequested();
+                }
+                // The next batch is fetched while this one is applied: the server's delivery overlaps the hub's work.
+                fetching = FetchAsync(consumer, fetch);
+                if (batch.Count == 0)
+                    continue;
+                var settled = new bool[batch.Count];
+                try
+                {
+                    await ApplyAsync(batch, settled, stopping).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await ReleaseAsync(batch, settled).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            await ReleaseAsync(fetching).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One whole fetch. Not cancellable on purpose: everything the server sends for it must reach the
+    /// batch to be settled; it ends by itself within FetchWait.</summary>
+    private static async Task<List<INatsJSMsg<byte[]>>> FetchAsync(INatsJSConsumer consumer, NatsJSFetchOpts opts)
+    {
+        var batch = new List<INatsJSMsg<byte[]>>(opts.MaxMsgs ?? 0);
+        await foreach (var msg in consumer.FetchAsync(opts, NatsRawSerializer<byte[]>.Default, CancellationToken.None).ConfigureAwait(false))
+            batch.Add(msg);
+        return batch;
+    }
+
+    /// <summary>Gives back everything a fetch still under way brings (stopping, or the batch before it failed).</summary>
+    private async Task ReleaseAsync(Task<List<INatsJSMsg<byte[]>>> fetching)
+    {
+        List<INatsJSMsg<byte[]>> batch;
+        try
+        {
+            batch = await fetching.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            return; // the fetch itself failed: what it got is delivered again after AckWait at worst
+        }
+        await ReleaseAsync(batch, new bool[batch.Count]).ConfigureAwait(false);
+    }
+
+    /// <summary>Naks, without delay, every fetched message not settled, and waits until the server has them.</summary>
+    private async Task ReleaseAsync(List<INatsJSMsg<byte[]>> batch, bool[] settled)
+    {
+        if (settled.All(s => s))
+            return;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            for (var i = 0; i < batch.Count; i++)
+                if (!settled[i])
+                    await batch[i].NakAsync(cancellationToken: timeout.Token).ConfigureAwait(false);
+            await js.Connection.PingAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NatsException or OperationCanceledException)
+        {
+            // The connection is gone: the server delivers them again after AckWait, nothing is lost.
+        }
+    }
+
+    private static bool IsStreamGone(Exception ex) => ex is NatsJSApiException { Error.ErrCode: StreamNotFound };
+}

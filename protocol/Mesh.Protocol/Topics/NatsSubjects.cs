@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text;
+
+namespace Mesh.Protocol.Topics;
+
+/// <summary>
+/// The NATS JetStream names of audit sync (node → hub), which nodes and hub must agree on (docs/NATS.md):
+/// one stream per site, <c>MESH_AUDIT_&lt;site&gt;</c>, with the subjects <c>mesh.audit.&lt;site&gt;.&lt;node&gt;</c>;
+/// one message per journal record, its body the record's canonical bytes, its message id <c>&lt;node&gt;:&lt;seq&gt;</c>.
+/// <para>
+/// Site and node ids are topic segments (<see cref="MeshTopics.IsValidSegment"/>) and may hold characters NATS
+/// reserves in subjects ('.', '*', '>') or forbids in stream names, so each becomes one token: ASCII letters,
+/// digits and '-' stay; every other UTF-8 byte, '_' included, becomes '_' and two upper-case hex digits
+/// (<c>site.a</c> → <c>site_2Ea</c>). The mapping is one-to-one, so two sites never share a stream.
+/// </para>
+/// </summary>
+public static class NatsSubjects
+{
+    public const string StreamPrefix = "MESH_AUDIT_";
+    public const string SubjectPrefix = "mesh.audit.";
+
+    /// <summary>Every audit subject of every site.</summary>
+    public const string AllSubjects = "mesh.audit.>";
+
+    /// <summary>JetStream's de-duplication header; its value is <see cref="MsgId"/>.</summary>
+    public const string MsgIdHeader = "Nats-Msg-Id";
+
+    /// <summary>The record's SHA-256 as 64 lower-case hex digits (the envelope hash the hub verifies).</summary>
+    public const string HashHeader = "Mesh-Hash";
+
+    /// <summary>The node's journal head when it published the record (decimal), so the hub can show its lag.</summary>
+    public const string HeadHeader = "Mesh-Head";
+
+    /// <summary>Longest encoded site or node token: keeps stream names (a folder in the server's store) short.</summary>
+    public const int MaxTokenLength = 200;
+
+    public static string Stream(string site) => StreamPrefix + Token(site);
+
+    public static string Subject(string site, string node) => SubjectPrefix + Token(site) + "." + Token(node);
+
+    /// <summary>The subjects of one site's stream: every node of the site.</summary>
+    public static string SiteSubjects(string site) => SubjectPrefix + Token(site) + ".*";
+
+    public static string MsgId(string node, long sequence) => node + ":" + sequence.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Why <paramref name="id"/> cannot be used in a stream or subject name, or null when it can.</summary>
+    public static string? Check(string id)
+    {
+        var length = Token(id).Length;
+        return length <= MaxTokenLength ? null
+            : $"encodes to a {length}-character NATS token (see docs/NATS.md); the limit is {MaxTokenLength}";
+    }
+
+    /// <summary>Encodes an id as one subject token, also usable in a stream name.</summary>
+    public static string Token(string id)
+    {
+        var sb = new StringBuilder(id.Length);
+        foreach (var b in Encoding.UTF8.GetBytes(id))
+        {
+            if (b is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9' or (byte)'-')
+                sb.Append((char)b);
+            else
+                sb.Append('_').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Decodes a <see cref="Token"/>; false for anything <see cref="Token"/> does not produce.</summary>
+    public static bool TryDecodeToken(string token, out string id)
+    {
+        id = "";
+        var bytes = new List<byte>(token.Length);
+        for (var i = 0; i < token.Length; i++)
+        {
+            var c = token[i];
+            if (c == '_')
+            {
+                if (i + 2 >= token.Length
+                    || !byte.TryParse(token.AsSpan(i + 1, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var b))
+                    return false;
+                bytes.Add(b);
+                i += 2;
+            }
+            else if (c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '-')
+            {
+                bytes.Add((byte)c);
+            }
+            else
+            {
+                return false;
+            }
+        }
+        try
+        {
+            id = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes.ToArray());
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+        // Only the canonical spelling decodes (upper-case hex, nothing escaped that need not be): one name per id.
+        return id.Length > 0 && Token(id) == token;
+    }
+
+    /// <summary>The site a <c>MESH_AUDIT_*</c> stream serves; false for any other stream.</summary>
+    public static bool TryParseStream(string stream, out string site)
+    {
+        site = "";
+        return stream.StartsWith(StreamPrefix, StringComparison.Ordinal) && TryDecodeToken(stream[StreamPrefix.Length..], out site);
+    }
+
+    /// <summary>Splits <c>mesh.audit.&lt;site&gt;.&lt;node&gt;</c>; false for anything else.</summary>
+    public static bool TryParseSubject(string subject, out string site, out string node)
+    {
+        site = node = "";
+        if (!subject.StartsWith(SubjectPrefix, StringComparison.Ordinal))
+            return false;
+        var rest = subject.AsSpan(SubjectPrefix.Length);
+        var dot = rest.IndexOf('.');
+        return dot > 0 && TryDecodeToken(rest[..dot].ToString(), out site) && TryDecodeToken(rest[(dot + 1)..].ToString(), out node);
+    }
+}
