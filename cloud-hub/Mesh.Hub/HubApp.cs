@@ -60,6 +60,7 @@ public static class HubApp
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<HubStore>();
         builder.Services.AddSingleton<NodeLeases>();
+        builder.Services.AddSingleton<SyncAdmission>();
         builder.Services.AddSingleton<AuditIngest>();
         builder.Services.AddSingleton<ControlBroadcast>();
         builder.Services.AddSingleton<PolicyDesk>();
@@ -80,6 +81,7 @@ public static class HubApp
         app.MapGrpcService<AuditSyncService>();
         app.MapGrpcService<NodeControlService>();
         app.MapNodeApi();
+        app.MapSyncStatusApi();
         app.MapPolicyApi();
         app.MapApprovalApi();
         app.MapHubActionApi();

@@ -44,4 +44,13 @@ public enum AuditKind : byte
     /// the device's state as the site replicated it. Body: the member that wrote the replica, its HLC stamp, the
     /// last reading sequence, and the state itself, so that replay of this journal continues from it.</summary>
     DeviceTakenOver = 12,
+
+    /// <summary>The node's audit backlog filled its disk budget (<c>Node:Journal:DiskBudgetBytes</c>) with records the hub
+    /// has not acknowledged: the node stops acknowledging new readings (devices keep and resend them) until space returns.
+    /// Body: the budget, the bytes in use, the journal head, the hub's acknowledged sequence and the pruned boundary.</summary>
+    BacklogFull = 15,
+
+    /// <summary>Space returned after <see cref="BacklogFull"/> (the hub acknowledged records and pruning freed them): the
+    /// node acknowledges readings again. Body: the same figures, and how long ingest was held.</summary>
+    BacklogResumed = 16,
 }

@@ -59,6 +59,6 @@ public static class BenchCommand
             Mesh.Protocol.Policy.PolicyLoader.LoadFile(file).Policy is { } p
             && new Mesh.Node.Policy.ActivePolicy(p, Mesh.Node.Policy.PolicySource.BuiltIn, null).For("room-0001").Models.Count > 0;
 
-        return new Command("bench", "Measure Mesh on this machine") { ingest, broker, ReplayBench.Command(), InferenceBench.Command(), OffloadBench.Command() };
+        return new Command("bench", "Measure Mesh on this machine") { ingest, broker, ReplayBench.Command(), InferenceBench.Command(), OffloadBench.Command(), HubBench.Command() };
     }
 }
