@@ -62,6 +62,7 @@ public static class HubApp
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<HubStore>();
         builder.Services.AddSingleton<NodeLeases>();
+        builder.Services.AddSingleton<SyncAdmission>();
         builder.Services.AddSingleton<AuditIngest>();
         builder.Services.AddSingleton<ControlBroadcast>();
         builder.Services.AddSingleton<PolicyDesk>();
@@ -84,6 +85,7 @@ public static class HubApp
         app.MapGrpcService<NodeControlService>();
         app.MapGrpcService<SiteGossipService>();
         app.MapNodeApi();
+        app.MapSyncStatusApi();
         app.MapPolicyApi();
         app.MapApprovalApi();
         app.MapHubActionApi();

@@ -30,6 +30,9 @@ internal static partial class HubLog
     [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "Node {NodeId}: sync stream superseded by a newer one")]
     public static partial void StreamSuperseded(ILogger logger, string nodeId);
 
+    [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "Node {NodeId}: sync stream shed, {Active} of {Max} streams busy (Hub:MaxSyncStreams); told to retry after {RetryAfterMs} ms")]
+    public static partial void SyncShed(ILogger logger, string nodeId, int active, int max, long retryAfterMs);
+
     [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "Node {NodeId}: the hub store failed; nothing of the batch was stored")]
     public static partial void StorageFailed(ILogger logger, string nodeId, Exception exception);
 

@@ -33,6 +33,15 @@ public sealed record HubOptions
     /// one slow node never holds up the others; it reconnects and gets a fresh snapshot. Default 64.</summary>
     public int WatchQueueCapacity { get; init; } = 64;
 
+    /// <summary>Most <c>AuditSync</c> streams served at once. Beyond it a new stream is refused at once with
+    /// <c>ResourceExhausted</c> and a <c>retry-after-ms</c> trailer (<see cref="SyncRetryAfter"/>, jittered), so a fleet
+    /// returning from an outage queues at the nodes instead of overloading the hub. A node replacing its own stream is
+    /// always let in. Default 256.</summary>
+    public int MaxSyncStreams { get; init; } = 256;
+
+    /// <summary>The wait a shed stream is told to take before it tries again; each refusal names a random 50–150 % of
+    /// it, so the shed nodes do not all return together. Default 2 s.</summary>
+    public TimeSpan SyncRetryAfter { get; init; } = TimeSpan.FromSeconds(2);
     /// <summary>Audit sync over NATS JetStream (section <c>Hub:Nats</c>, docs/NATS.md); off while its <c>Url</c> is empty.</summary>
     public NatsHubOptions Nats { get; init; } = new();
 }

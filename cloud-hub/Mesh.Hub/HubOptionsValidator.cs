@@ -8,6 +8,7 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
 {
     public const int MaxBatchRecordsLimit = 100_000;
     public const int MaxWatchQueueCapacity = 10_000;
+    public const int MaxSyncStreamsLimit = 100_000;
 
     public ValidateOptionsResult Validate(string? name, HubOptions options)
     {
@@ -30,6 +31,10 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
         if (options.WatchQueueCapacity is < 1 or > MaxWatchQueueCapacity)
             failures.Add($"{HubOptions.SectionName}:{nameof(HubOptions.WatchQueueCapacity)}: {options.WatchQueueCapacity} is outside 1..{MaxWatchQueueCapacity}");
         ValidateNats(options.Nats, failures);
+        if (options.MaxSyncStreams is < 1 or > MaxSyncStreamsLimit)
+            failures.Add($"{HubOptions.SectionName}:{nameof(HubOptions.MaxSyncStreams)}: {options.MaxSyncStreams} is outside 1..{MaxSyncStreamsLimit}");
+        if (options.SyncRetryAfter < TimeSpan.FromMilliseconds(100) || options.SyncRetryAfter > TimeSpan.FromMinutes(5))
+            failures.Add($"{HubOptions.SectionName}:{nameof(HubOptions.SyncRetryAfter)}: {options.SyncRetryAfter} is outside 00:00:00.1..00:05:00");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

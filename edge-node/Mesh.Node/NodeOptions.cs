@@ -144,6 +144,13 @@ public sealed record SyncOptions
     /// <summary>Longest reconnect delay. Default 10 s.</summary>
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The first reconnect after a failure waits <see cref="InitialBackoff"/> plus a random share of this, so
+    /// that nodes cut off together (a hub restart, a WAN outage) do not all return at once. 0 = no spread. Default 3 s.</summary>
+    public TimeSpan ReconnectJitter { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Most records per second sent while catching up on a backlog (live records at the head are not paced),
+    /// so a fleet returning from an outage does not swamp the hub. 0 = unlimited. Default 50,000.</summary>
+    public int MaxCatchUpRecordsPerSecond { get; init; } = 50_000;
     /// <summary>How often the node exchanges site-state deltas (modes, alarms, budget, commands) with the hub; each
     /// round waits 0.5 to 1.5 times this. Default 1 s.</summary>
     public TimeSpan GossipInterval { get; init; } = TimeSpan.FromSeconds(1);
@@ -170,4 +177,14 @@ public sealed record JournalOptions
 
     /// <summary>Device-agent events between snapshots. Default 1000.</summary>
     public int SnapshotEvery { get; init; } = 1000;
+
+    /// <summary>Disk the journal may use (<c>audit.db</c>'s pages in use; the write-ahead log adds at most a quarter of it, 4 MiB
+    /// at most). Near it, records
+    /// the hub acknowledged are pruned, oldest first; when the unacknowledged backlog alone fills it, the node stops
+    /// acknowledging readings (a <c>BacklogFull</c> record says so) until the hub acknowledges and pruning frees space
+    /// (<c>BacklogResumed</c>). Nothing acknowledged is ever dropped. 0 = unlimited. At least 1 MiB. Default 1 GiB.</summary>
+    public long DiskBudgetBytes { get; init; } = 1L << 30;
+
+    /// <summary>The smallest non-zero <see cref="DiskBudgetBytes"/>.</summary>
+    public const long MinDiskBudgetBytes = 1L << 20;
 }

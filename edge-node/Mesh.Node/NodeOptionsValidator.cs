@@ -37,6 +37,12 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             errors.Add($"Node:Journal:MaxBatchRecords {o.Journal.MaxBatchRecords} must be within 1..100000");
         if (o.Journal.RedeliveryWindow is < 1 or > 10_000)
             errors.Add($"Node:Journal:RedeliveryWindow {o.Journal.RedeliveryWindow} must be within 1..10000");
+        if (o.Journal.DiskBudgetBytes != 0 && o.Journal.DiskBudgetBytes < JournalOptions.MinDiskBudgetBytes)
+            errors.Add($"Node:Journal:DiskBudgetBytes {o.Journal.DiskBudgetBytes} must be 0 (unlimited) or at least {JournalOptions.MinDiskBudgetBytes} (1 MiB)");
+        if (o.Sync.ReconnectJitter < TimeSpan.Zero || o.Sync.ReconnectJitter > TimeSpan.FromMinutes(5))
+            errors.Add($"Node:Sync:ReconnectJitter {o.Sync.ReconnectJitter} must be within 0 .. 5 min");
+        if (o.Sync.MaxCatchUpRecordsPerSecond is < 0 or > 10_000_000)
+            errors.Add($"Node:Sync:MaxCatchUpRecordsPerSecond {o.Sync.MaxCatchUpRecordsPerSecond} must be 0 (unlimited) or within 1..10000000");
         if (o.Cluster.Enabled)
             CheckCluster(o.Cluster, errors);
         if (o.StatusUrl.Length > 0 && !(Uri.TryCreate(o.StatusUrl, UriKind.Absolute, out var status) && status.Scheme == "http" && System.Net.IPAddress.TryParse(status.Host == "localhost" ? "127.0.0.1" : status.Host, out _)))

@@ -6,11 +6,12 @@ using Mesh.Protocol.Grpc;
 namespace Mesh.Hub.Sync;
 
 /// <summary>
-/// The gRPC edge of audit sync. A stream is: hello → ack of the stored head; then per batch, verify the
-/// whole batch, commit it, and only then ack. Any refusal ends the stream with an <see cref="RpcException"/>
-/// (see <see cref="SyncRefusal"/>); the node reconnects, says hello and resends from the ack.
+/// The gRPC edge of audit sync. A stream is: hello → admission (<see cref="SyncAdmission"/>) → ack of the stored
+/// head; then per batch, verify the whole batch, commit it, and only then ack. Any refusal ends the stream with an
+/// <see cref="RpcException"/> (see <see cref="SyncRefusal"/>); the node reconnects, says hello and resends from the ack.
 /// </summary>
-public sealed class AuditSyncService(AuditIngest ingest, NodeLeases leases, IHostApplicationLifetime lifetime, ILogger<AuditSyncService> logger) : AuditSync.AuditSyncBase
+public sealed class AuditSyncService(AuditIngest ingest, NodeLeases leases, SyncAdmission admission, IHostApplicationLifetime lifetime, ILogger<AuditSyncService> logger)
+    : AuditSync.AuditSyncBase
 {
     public override async Task Sync(IAsyncStreamReader<NodeMessage> requestStream, IServerStreamWriter<HubMessage> responseStream, ServerCallContext context)
     {
@@ -24,6 +25,8 @@ public sealed class AuditSyncService(AuditIngest ingest, NodeLeases leases, IHos
         if (AuditIngest.ValidateHello(hello) is { } invalid)
             throw Refuse(hello.NodeId, invalid);
 
+        // Shed before the lease or the store: under a storm the hub spends nothing on what it cannot serve now.
+        using var slot = admission.TryEnter(replacing: leases.IsHeld(hello.NodeId)) ?? throw Shed(hello.NodeId);
         using var lease = await AcquireAsync(hello.NodeId, callCancelled).ConfigureAwait(false);
         // A stopping hub ends its streams at once (the node resumes from its ack elsewhere or later) rather
         // than holding shutdown until Kestrel's timeout.
@@ -66,6 +69,15 @@ public sealed class AuditSyncService(AuditIngest ingest, NodeLeases leases, IHos
             throw SyncRefusal.OfStream(nodeId, SyncProblem.Superseded,
                 "a newer sync stream from this node arrived while this one waited").ToRpcException();
         }
+    }
+
+    private RpcException Shed(string nodeId)
+    {
+        var retryAfter = admission.RetryAfter();
+        var status = admission.Status;
+        HubLog.SyncShed(logger, nodeId, status.ActiveStreams, status.MaxSyncStreams, (long)retryAfter.TotalMilliseconds);
+        return SyncRefusal.OfStream(nodeId, SyncProblem.Overloaded,
+            $"the hub serves {status.MaxSyncStreams} sync streams already (Hub:MaxSyncStreams); retry after {(long)retryAfter.TotalMilliseconds} ms").ToRpcException(retryAfter);
     }
 
     private StoredNode Accepted(string nodeId, IngestResult result) =>

@@ -43,6 +43,15 @@ public sealed class NodeLeases
         });
     }
 
+    /// <summary>True while a stream of <paramref name="nodeId"/> holds or waits for its lease.</summary>
+    public bool IsHeld(string nodeId)
+    {
+        if (!_slots.TryGetValue(nodeId, out var slot))
+            return false;
+        lock (slot)
+            return slot.Newest is not null;
+    }
+
     private static void Forget(Slot slot, CancellationTokenSource mine)
     {
         lock (slot)

@@ -31,4 +31,7 @@ public enum SyncProblem
 
     /// <summary>The hub could not write; nothing of the batch was stored, retry later.</summary>
     StorageUnavailable,
+
+    /// <summary>The hub serves <c>Hub:MaxSyncStreams</c> streams already; retry after the <c>retry-after-ms</c> trailer's wait.</summary>
+    Overloaded,
 }

@@ -26,6 +26,7 @@ public sealed record SyncRefusal(SyncProblem Problem, long FirstBadSequence, str
         SyncProblem.WrongNode or SyncProblem.WrongSite => StatusCode.PermissionDenied,
         SyncProblem.Superseded => StatusCode.Aborted,
         SyncProblem.StorageUnavailable => StatusCode.Unavailable,
+        SyncProblem.Overloaded => StatusCode.ResourceExhausted,
         _ => StatusCode.Unknown,
     };
 
@@ -40,14 +41,20 @@ public sealed record SyncRefusal(SyncProblem Problem, long FirstBadSequence, str
     public static SyncRefusal FromChain(string nodeId, ChainVerdict verdict) =>
         AtRecord(nodeId, ToSyncProblem(verdict.Problem), verdict.FirstBadSequence, verdict.Reason);
 
-    public RpcException ToRpcException() => new(
-        new Status(Status, Message),
-        new Metadata
+    public RpcException ToRpcException() => ToRpcException(null);
+
+    /// <param name="retryAfter">Sent as the <c>retry-after-ms</c> trailer: when the node should try again.</param>
+    public RpcException ToRpcException(TimeSpan? retryAfter)
+    {
+        var trailers = new Metadata
         {
             { ProblemTrailer, Problem.ToString() },
             { FirstBadSequenceTrailer, FirstBadSequence.ToString(CultureInfo.InvariantCulture) },
-        },
-        Message);
+        };
+        if (retryAfter is { } wait)
+            trailers.Add(Mesh.Protocol.Grpc.AuditSyncTrailers.RetryAfterMs, ((long)wait.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+        return new RpcException(new Status(Status, Message), trailers, Message);
+    }
 
     private static SyncProblem ToSyncProblem(ChainProblem problem) => problem switch
     {

@@ -7,14 +7,19 @@ using Mesh.Protocol.Audit;
 namespace Mesh.Node.Agents;
 
 /// <summary>Recovery from the journal: the device's readings and approval settlements after the snapshot's
-/// mark, applied in journal order, readings decided again by the pure core under the policy they recorded.
+/// mark, applied in journal order, readings decided again by the pure core under the policy they recorded. When the
+/// journal was pruned past the mark, from the device's state recorded at the pruned boundary, and the records after it.
 /// Applying is idempotent (a reading already reflected is a duplicate; a settlement of an approval that is
 /// not pending changes nothing), so records just below or above the mark are safe either way.</summary>
 public sealed partial class DeviceAgent
 {
     private void CatchUp()
     {
-        var observations = _settings.Lookup.ObservationsAfter(_device, _snapshotMark);
+        var recovery = _settings.Lookup.RecoveryFrom(_device, _snapshotMark);
+        // The journal was pruned past the snapshot: the records in between are gone, their effect is in the boundary state.
+        if (recovery.Mark > _snapshotMark)
+            _state = recovery.Start ?? _state;
+        var observations = recovery.Observations;
         var settlements = new Dictionary<string, AuditRecord?>(StringComparer.Ordinal);
         var policies = new Dictionary<string, ActivePolicy?>(StringComparer.Ordinal);
         foreach (var record in observations)

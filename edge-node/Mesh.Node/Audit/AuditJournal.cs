@@ -24,6 +24,7 @@ public sealed partial class AuditJournal : IAsyncDisposable
     private readonly Task _writer;
     private readonly SqliteCommand _insert;
     private readonly SqliteCommand _exists;
+    private readonly JournalPruner _pruner;
     private ChainHead _head;
     private long _committedHead;
     private readonly AsyncSignal _headChanged = new();
@@ -53,6 +54,8 @@ public sealed partial class AuditJournal : IAsyncDisposable
             _head = ChainHead.Genesis;
         }
         _committedHead = _head.Sequence;
+        _pruner = new JournalPruner(_conn, options.RedeliveryWindow);
+        RestoreBudget();
         _insert = _conn.CreateCommand();
         _insert.CommandText = "INSERT INTO audit (seq, kind, device, message_key, canonical, hash) VALUES ($seq, $kind, $device, $key, $canonical, $hash)";
         foreach (var p in new[] { "$seq", "$kind", "$device", "$key", "$canonical", "$hash" })
@@ -100,10 +103,14 @@ public sealed partial class AuditJournal : IAsyncDisposable
             var records = 0;
             while (records < _options.MaxBatchRecords && reader.TryRead(out var request))
             {
+                if (ReferenceEquals(request, AppendRequest.Housekeeping))
+                    continue;
                 batch.Add(request);
                 records += request.Drafts.Count;
             }
-            Commit(batch);
+            if (batch.Count > 0)
+                Commit(batch);
+            Housekeep();
         }
     }
 
@@ -182,7 +189,7 @@ public sealed partial class AuditJournal : IAsyncDisposable
     {
         _exists.Parameters[0].Value = d.MessageKey;
         _exists.Parameters[1].Value = (int)d.Kind;
-        return _exists.ExecuteScalar() is not null;
+        return _exists.ExecuteScalar() is not null || _pruner.WasPruned(d);
     }
 
     public async ValueTask DisposeAsync()
@@ -196,6 +203,9 @@ public sealed partial class AuditJournal : IAsyncDisposable
 
     private sealed record AppendRequest(IReadOnlyList<AuditDraft> Drafts, bool SkipExisting)
     {
+        /// <summary>Wakes the writer to check the disk budget (the hub acknowledged more); appends nothing.</summary>
+        public static readonly AppendRequest Housekeeping = new([], false);
+
         public TaskCompletionSource<AppendResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

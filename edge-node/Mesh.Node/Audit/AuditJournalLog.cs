@@ -6,4 +6,16 @@ internal static partial class AuditJournalLog
 {
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Audit journal commit of {Requests} append(s) to {Path} failed; nothing of it was acknowledged")]
     public static partial void CommitFailed(ILogger logger, Exception ex, int requests, string path);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Audit backlog full: the journal uses {UsedBytes} of its {BudgetBytes} byte budget with {Unacknowledged} record(s) the hub has not acknowledged (hub has up to {HubAcked}); readings are no longer acknowledged, devices keep and resend them")]
+    public static partial void BacklogFull(ILogger logger, long usedBytes, long budgetBytes, long unacknowledged, long hubAcked);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Audit backlog resumed: the journal uses {UsedBytes} of its {BudgetBytes} byte budget; readings are acknowledged again after {Held}")]
+    public static partial void BacklogResumed(ILogger logger, long usedBytes, long budgetBytes, TimeSpan held);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Audit journal pruned {Deleted} record(s) of sequences {From}..{Through}, which the hub acknowledged; it uses {UsedBytes} of its {BudgetBytes} byte budget")]
+    public static partial void Pruned(ILogger logger, long deleted, long from, long through, long usedBytes, long budgetBytes);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Audit journal {Path}: keeping the disk budget failed; the journal is unchanged by the failed step")]
+    public static partial void HousekeepingFailed(ILogger logger, Exception ex, string path);
 }

@@ -6,9 +6,9 @@ namespace Mesh.Node.Audit;
 /// <summary>
 /// The SQLite file behind a node's audit journal (<c>audit.db</c>): one row per record, keyed by sequence,
 /// holding the canonical bytes and hash exactly as sealed. WAL with synchronous=FULL: a committed
-/// transaction survives power loss.
+/// transaction survives power loss. A journal may be pruned at its start (<c>AuditJournalStore.Pruning.cs</c>).
 /// </summary>
-public static class AuditJournalStore
+public static partial class AuditJournalStore
 {
     public const string FileName = "audit.db";
 
@@ -16,8 +16,13 @@ public static class AuditJournalStore
     {
         var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
         c.Open();
+        // A new journal tracks its free pages, so pruning can hand them back to the file system (incremental_vacuum);
+        // auto_vacuum can only be chosen before the first table exists.
+        if (Scalar(c, "PRAGMA page_count") == 0)
+            Exec(c, "PRAGMA auto_vacuum=INCREMENTAL;");
         Exec(c, "PRAGMA journal_mode=WAL;");
         Exec(c, "PRAGMA synchronous=FULL;");
+        Exec(c, $"PRAGMA journal_size_limit={WalSizeLimit};");
         Exec(c, """
             CREATE TABLE IF NOT EXISTS audit (
                 seq INTEGER PRIMARY KEY,
@@ -29,6 +34,7 @@ public static class AuditJournalStore
             CREATE INDEX IF NOT EXISTS audit_message_key ON audit(message_key, kind);
             CREATE INDEX IF NOT EXISTS audit_control ON audit(kind, seq) WHERE kind >= 5;
             """);
+        Exec(c, PruningSchema);
         return c;
     }
 

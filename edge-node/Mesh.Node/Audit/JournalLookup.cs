@@ -45,6 +45,37 @@ public sealed class JournalLookup : IDisposable
             return AuditJournalStore.ReadObservationsAfter(_conn, device, after);
     }
 
+    /// <summary>What a device agent rebuilds its state from after its snapshot at journal mark <paramref name="snapshotMark"/>:
+    /// the device's Observation records after it, and — when the journal was pruned past that mark — the device's state
+    /// as of the pruned boundary to start from instead of the snapshot (<see cref="Recovery.Start"/>). Consistent even
+    /// while the journal is being pruned: pruning only moves the boundary forward, and a move during the read reads again.</summary>
+    public Recovery RecoveryFrom(string device, long snapshotMark)
+    {
+        lock (_lock)
+        {
+            while (true)
+            {
+                var boundary = AuditJournalStore.ReadBoundary(_conn).Through;
+                var (mark, start) = snapshotMark >= boundary
+                    ? (snapshotMark, (Agents.DeviceState?)null)
+                    : (boundary, AuditJournalStore.ReadPrunedState(_conn, device));
+                var observations = AuditJournalStore.ReadObservationsAfter(_conn, device, mark);
+                if (AuditJournalStore.ReadBoundary(_conn).Through == boundary)
+                    return new Recovery(mark, start, observations);
+            }
+        }
+    }
+
+    /// <summary>See <see cref="RecoveryFrom"/>. <paramref name="Start"/> null: go on from the snapshot's state.</summary>
+    public sealed record Recovery(long Mark, Agents.DeviceState? Start, IReadOnlyList<AuditRecord> Observations);
+
+    /// <summary>Model spending recorded in pruned Observation records on the latest UTC day they cover (yyyyMMdd, micro-USD).</summary>
+    public (long Day, long Micros) PrunedSpend()
+    {
+        lock (_lock)
+            return AuditJournalStore.ReadPrunedSpend(_conn);
+    }
+
     /// <summary>Every PolicyActivated record, in order.</summary>
     public IReadOnlyList<AuditRecord> PolicyActivations()
     {

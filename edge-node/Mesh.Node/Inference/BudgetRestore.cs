@@ -48,6 +48,10 @@ public sealed partial class BudgetRestore(JournalLookup lookup, AuditJournal jou
 
     private void Finish(DateOnly today, long spentMicros, long records)
     {
+        // Today's readings the journal pruned after the hub acknowledged them: their total was kept at the boundary.
+        var (prunedDay, prunedMicros) = lookup.PrunedSpend();
+        if (prunedDay == today.Year * 10_000L + today.Month * 100 + today.Day)
+            spentMicros += prunedMicros;
         if (spentMicros > 0 && DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime) == today)
             budget.Add(spentMicros / 1_000_000.0);
         Restored(logger, spentMicros / 1_000_000.0, records);

@@ -60,7 +60,11 @@ public sealed class EmbeddedBroker : IHostedService, IMqttPublisher, IAsyncDispo
         }
         catch (Exception ex)
         {
-            IngestLog.NotRecorded(_logger, ex, topic, e.ClientId);
+            // A full backlog is recorded once (BacklogFull) and logged by the journal; not once per held message.
+            if (ex is Audit.BacklogFullException)
+                IngestLog.HeldBacklogFull(_logger, topic, e.ClientId);
+            else
+                IngestLog.NotRecorded(_logger, ex, topic, e.ClientId);
             e.ProcessPublish = false;
             e.CloseConnection = true;
         }

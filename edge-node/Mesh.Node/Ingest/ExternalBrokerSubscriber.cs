@@ -104,7 +104,10 @@ public sealed class ExternalBrokerSubscriber : BackgroundService, IMqttPublisher
         catch (Exception ex)
         {
             // Not acknowledged: drop the connection so the broker redelivers it on the resumed session.
-            IngestLog.NotRecorded(_logger, ex, e.ApplicationMessage.Topic, _clientId);
+            if (ex is Audit.BacklogFullException)
+                IngestLog.HeldBacklogFull(_logger, e.ApplicationMessage.Topic, _clientId);
+            else
+                IngestLog.NotRecorded(_logger, ex, e.ApplicationMessage.Topic, _clientId);
             try { await _client.DisconnectAsync(new MqttClientDisconnectOptions()).ConfigureAwait(false); }
             catch (Exception disconnectError) { IngestLog.PublishFailed(_logger, disconnectError, "(disconnect)"); }
         }

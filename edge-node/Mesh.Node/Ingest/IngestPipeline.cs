@@ -63,6 +63,9 @@ public sealed class IngestPipeline
         }
         if (!topic.StartsWith(MeshTopics.Root + "/", StringComparison.Ordinal) || !topic.EndsWith("/" + MeshTopics.TelemetryKind, StringComparison.Ordinal))
             return IngestOutcome.Ignored;
+        // Nothing is recorded while the backlog fills the disk budget, not even a refusal: the message stays unacknowledged.
+        if (_journal.BacklogFull)
+            throw new BacklogFullException($"the audit backlog fills its disk budget ({_journal.UsedBytes} bytes in use, Node:Journal:DiskBudgetBytes {_options.Journal.DiskBudgetBytes}); the reading is held until the hub acknowledges the backlog");
         if (!MeshTopics.TryParse(topic, out var site, out var device, out _))
             return await RejectAsync(topic, default, payload, $"topic '{Truncate(topic)}' is not mesh/<site>/<device>/telemetry with valid ids", ct);
         if (site != _site)

@@ -32,10 +32,26 @@ public sealed class ReplayEngine
 
     /// <param name="overridePolicy">Decide every reading under this policy instead of the recorded ones (a dry run of a change).</param>
     /// <param name="redeliveryWindow">As the node's <c>Node:Journal:RedeliveryWindow</c>; it only bounds memory here.</param>
-    public ReplayEngine(ActivePolicy? overridePolicy = null, int redeliveryWindow = 1)
+    /// <param name="startStates">Device states to start from instead of empty ones: a pruned journal's states as of its
+    /// boundary, when the replay starts there.</param>
+    public ReplayEngine(ActivePolicy? overridePolicy = null, int redeliveryWindow = 1, IReadOnlyDictionary<string, DeviceState>? startStates = null)
     {
         _override = overridePolicy is null ? null : new ActivePolicy(overridePolicy.Policy, overridePolicy.Source, _attributes);
         _window = redeliveryWindow;
+        if (startStates is not null)
+            foreach (var (device, state) in startStates)
+                _states[device] = state;
+    }
+
+    /// <summary>Every device's state after the records fed so far.</summary>
+    public IReadOnlyDictionary<string, DeviceState> States => _states;
+
+    /// <summary>Learns a policy from a <see cref="AuditKind.PolicyActivated"/> record without counting it as replayed
+    /// (a pruned journal keeps its policies below the boundary).</summary>
+    public void Learn(AuditRecord policyActivated)
+    {
+        if (policyActivated.Kind == AuditKind.PolicyActivated && PolicyDrafts.TryRestore(policyActivated, _attributes, out var active, out _))
+            _policies[active.Ref] = active;
     }
 
     /// <summary>A reading replayed and the decisions recorded for it so far (they follow its Observation record).</summary>

@@ -12,7 +12,9 @@ namespace Mesh.Node.Sync;
 /// <summary>
 /// Streams the audit journal to the hub and resumes from the hub's acknowledgement after any disconnect.
 /// It reads the journal file through its own read-only connection (WAL lets it read while ingest writes),
-/// so a slow or absent hub never slows ingest: the backlog simply waits on disk.
+/// so a slow or absent hub never slows ingest: the backlog simply waits on disk (within <c>Node:Journal:DiskBudgetBytes</c>,
+/// which the hub's acknowledgements free). Reconnects are spread and catch-up is paced (<see cref="ReconnectDelay"/>,
+/// <see cref="CatchUpPacer"/>), so a fleet returning from an outage does not storm its hub.
 /// </summary>
 public sealed partial class AuditSyncService : BackgroundService
 {
@@ -58,6 +60,8 @@ public sealed partial class AuditSyncService : BackgroundService
             {
                 // A session that made progress returns normally, so the next failure starts from the shortest delay.
                 await retry.ExecuteAsync(async ct => await RunSessionAsync(client, reader, ct).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
+                // It was interrupted all the same: a hub restart cuts every node at once, so spread the return.
+                await Task.Delay(ReconnectDelay.First(_options.Sync, Random.Shared), stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (stoppingToken.IsCancellationRequested && ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
             {
@@ -80,9 +84,13 @@ public sealed partial class AuditSyncService : BackgroundService
         var start = (long)hello.AckedSeq;
         if (start > _journal.Head)
             throw new InvalidOperationException($"the hub holds {start} records of node {_options.NodeId} but this journal ends at {_journal.Head}: was the journal replaced?");
-        if (start > 0 && AuditJournalStore.ReadHash(reader, start) is { } ours && !hello.AckedHash.Span.SequenceEqual(ours))
+        var boundary = _journal.Boundary;
+        if (start < boundary.Through)
+            throw new InvalidOperationException($"the hub holds only {start} records of node {_options.NodeId}, but this journal pruned records 1..{boundary.Through} after the hub acknowledged them: the hub lost records it had acknowledged (restore its database); this node cannot send them again");
+        if (start > 0 && (AuditJournalStore.ReadHash(reader, start) ?? (start == boundary.Through ? boundary.Hash.ToArray() : null)) is { } ours
+            && !hello.AckedHash.Span.SequenceEqual(ours))
             throw new InvalidOperationException($"fork: the hub's record {start} of node {_options.NodeId} has hash {Mesh.Protocol.Audit.ChainVerifier.Hex(hello.AckedHash.Span)}, this journal's has {Mesh.Protocol.Audit.ChainVerifier.Hex(ours)}: was the journal replaced?");
-        SetAcked(start);
+        SetAcked(start, fromHello: true);
         SyncLog.Connected(_logger, _options.Sync.HubUrl, start, _journal.Head);
 
         var acks = ReadAcksAsync(call.ResponseStream, sessionCts.Token);
@@ -106,6 +114,7 @@ public sealed partial class AuditSyncService : BackgroundService
     private async Task SendLoopAsync(IClientStreamWriter<NodeMessage> requests, SqliteConnection reader, long sent, Task acks, CancellationToken ct)
     {
         var window = (long)_options.Sync.BatchSize * _options.Sync.MaxBatchesInFlight;
+        var pacer = new CatchUpPacer(_options.Sync.MaxCatchUpRecordsPerSecond, TimeProvider.System);
         while (true)
         {
             ct.ThrowIfCancellationRequested();
@@ -123,6 +132,9 @@ public sealed partial class AuditSyncService : BackgroundService
                 await RethrowIfEnded(acks).ConfigureAwait(false);
                 continue;
             }
+            // Records behind the head are catch-up (a backlog from an outage): paced. The live tail goes at once.
+            if (rows[^1].Seq < _journal.Head && pacer.Reserve(rows.Count) is var wait && wait > TimeSpan.Zero)
+                await Task.Delay(wait, ct).ConfigureAwait(false);
             var batch = new AuditBatch { HeadSeq = (ulong)_journal.Head };
             foreach (var row in rows)
                 batch.Records.Add(new AuditRecordEnvelope { Canonical = UnsafeByteOperations.UnsafeWrap(row.Canonical), Hash = UnsafeByteOperations.UnsafeWrap(row.Hash) });
@@ -147,10 +159,13 @@ public sealed partial class AuditSyncService : BackgroundService
             await acks.ConfigureAwait(false);
     }
 
-    private void SetAcked(long seq)
+    /// <param name="fromHello">The hub's stored head as it says now: it replaces what the journal knew (a hub restored
+    /// from an older backup must get those records again, so they must not be pruned).</param>
+    private void SetAcked(long seq, bool fromHello = false)
     {
         Interlocked.Exchange(ref _acked, seq);
         _stats.SetHubAcked(seq);
+        _journal.NoteHubAck(seq, fromHello);
         _ackArrived.Pulse();
     }
 

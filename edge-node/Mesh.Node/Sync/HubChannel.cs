@@ -8,7 +8,8 @@ namespace Mesh.Node.Sync;
 /// <summary>
 /// The node's one gRPC channel to its hub (audit sync and the control stream share it), and the retry
 /// pipeline both use: exponential back-off with jitter between <c>Node:Sync:InitialBackoff</c> and
-/// <c>MaxBackoff</c>, forever until the node stops.
+/// <c>MaxBackoff</c>, forever until the node stops; the first retry spread by <c>ReconnectJitter</c>, and a hub's
+/// retry-after hint obeyed (<see cref="ReconnectDelay"/>).
 /// </summary>
 public sealed class HubChannel : IDisposable
 {
@@ -48,6 +49,7 @@ public sealed class HubChannel : IDisposable
             UseJitter = true,
             Delay = Options.InitialBackoff,
             MaxDelay = Options.MaxBackoff,
+            DelayGenerator = args => ValueTask.FromResult(ReconnectDelay.For(args.Outcome.Exception, args.AttemptNumber, Options, Random.Shared)),
             OnRetry = onRetry,
         }).Build();
 

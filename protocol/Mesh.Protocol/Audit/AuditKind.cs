@@ -54,4 +54,12 @@ public enum AuditKind : byte
     /// unreachable or reachable again, or was removed (left, or downed by the split-brain resolver). Body: the event,
     /// the member, and the members up afterwards. Tells an auditor which nodes shared the site's devices when.</summary>
     SiteMembership = 14,
+    /// <summary>The node's audit backlog filled its disk budget (<c>Node:Journal:DiskBudgetBytes</c>) with records the hub
+    /// has not acknowledged: the node stops acknowledging new readings (devices keep and resend them) until space returns.
+    /// Body: the budget, the bytes in use, the journal head, the hub's acknowledged sequence and the pruned boundary.</summary>
+    BacklogFull = 15,
+
+    /// <summary>Space returned after <see cref="BacklogFull"/> (the hub acknowledged records and pruning freed them): the
+    /// node acknowledges readings again. Body: the same figures, and how long ingest was held.</summary>
+    BacklogResumed = 16,
 }

@@ -65,4 +65,22 @@ public sealed class HubOptionsValidatorTests
         result.Failed.ShouldBeTrue();
         result.FailureMessage.ShouldContain(key);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100_001)]
+    public void Validate_MaxSyncStreamsOutOfRange_NamesTheKey(int streams)
+    {
+        var result = new HubOptionsValidator().Validate(null, new HubOptions { MaxSyncStreams = streams });
+
+        result.Failures.ShouldHaveSingleItem().ShouldBe($"Hub:MaxSyncStreams: {streams} is outside 1..100000");
+    }
+
+    [Fact]
+    public void Validate_SyncRetryAfterTooShort_NamesTheKey()
+    {
+        var result = new HubOptionsValidator().Validate(null, new HubOptions { SyncRetryAfter = TimeSpan.FromMilliseconds(10) });
+
+        result.Failures.ShouldHaveSingleItem().ShouldStartWith("Hub:SyncRetryAfter: 00:00:00.0100000 is outside");
+    }
 }

@@ -32,19 +32,30 @@ public static partial class AuditChainChecker
             var cs = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
             using var connection = new SqliteConnection(cs.ToString());
             connection.Open();
+            // A pruned journal verifies from its boundary: the hash of the last pruned record, kept for that.
+            var boundary = Mesh.Node.Audit.AuditJournalStore.ReadBoundary(connection);
+            walk = new ChainWalk(nodeId, progress, onVerified, boundary.Pruned ? boundary.Head : null);
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT seq, canonical, hash FROM audit ORDER BY seq";
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
                 ct.ThrowIfCancellationRequested();
-                if (!walk.Step(reader.GetInt64(0), (byte[])reader[1], (byte[])reader[2]))
+                var seq = reader.GetInt64(0);
+                var ok = seq <= boundary.Through
+                    ? walk.CheckKept(seq, (byte[])reader[1], (byte[])reader[2])
+                    : walk.Step(seq, (byte[])reader[1], (byte[])reader[2]);
+                if (!ok)
                     break;
             }
         }
         catch (SqliteException ex)
         {
             return Result(walk, source, $"cannot read {path} as a node's audit journal: {ex.Message}");
+        }
+        catch (InvalidOperationException ex)
+        {
+            return Result(walk, source, $"{path} has an unreadable pruned boundary: {ex.Message}");
         }
         catch (InvalidCastException ex)
         {
@@ -59,5 +70,7 @@ public static partial class AuditChainChecker
         Source = source,
         Verdict = walk.Verdict,
         Error = error,
+        PrunedThrough = walk.StartedAfter,
+        KeptBelow = walk.KeptBelow,
     };
 }

@@ -20,11 +20,22 @@ public sealed record ChainCheckResult
 
     public bool Ok => Verdict.Ok && Error is null;
 
+    /// <summary>N when the journal's records 1..N were pruned after the hub acknowledged them: the chain verified from
+    /// there (record N's hash, kept at the boundary). 0 when it verified from genesis.</summary>
+    public long PrunedThrough { get; init; }
+
+    /// <summary>Node-level records a pruned journal kept below its boundary; each matched its own hash.</summary>
+    public long KeptBelow { get; init; }
+
     /// <summary>One line for a person: what verified, or what is wrong and where.</summary>
     public string Describe()
     {
         var name = NodeId.Length > 0 ? $"node {NodeId}" : Source;
         var head = Verdict.Head;
+        if (Ok && PrunedThrough > 0)
+            return $"{name}: records 1..{PrunedThrough} were pruned after the hub acknowledged them; verified {PrunedThrough + 1}..{head.Sequence} "
+                + $"({Verdict.Verified} records) from the pruned boundary (head hash {ChainVerifier.Hex(head.Hash.Span)}); "
+                + $"{KeptBelow} node-level record(s) kept below the boundary match their hashes";
         if (Ok)
             return $"{name}: verified {Verdict.Verified} records up to sequence {head.Sequence} (head hash {ChainVerifier.Hex(head.Hash.Span)})";
         var before = Verdict.Verified == 0 ? "" : $"; the {Verdict.Verified} records up to sequence {head.Sequence} verify";

@@ -4,19 +4,51 @@ using Mesh.Protocol.Audit;
 namespace Mesh.Cli.Audit;
 
 /// <summary>
-/// Verifies a chain one stored record at a time, from genesis: decode the canonical bytes, attach the
-/// stored hash, and let <see cref="ChainVerifier.Step(ChainHead, AuditRecord, ReadOnlySpan{byte}, string?)"/> judge it. Stops at the first bad record.
+/// Verifies a chain one stored record at a time, from genesis (or from a pruned journal's boundary): decode the canonical
+/// bytes, attach the stored hash, and let <see cref="ChainVerifier.Step(ChainHead, AuditRecord, ReadOnlySpan{byte}, string?)"/> judge it. Stops at the first bad record.
 /// </summary>
-internal sealed class ChainWalk(string? nodeId, IProgress<ChainCheckProgress>? progress, Action<AuditRecord>? onVerified = null)
+internal sealed class ChainWalk(string? nodeId, IProgress<ChainCheckProgress>? progress, Action<AuditRecord>? onVerified = null, ChainHead? start = null)
 {
     private ChainVerdict? _failure;
 
     /// <summary>The chain's owner; taken from the first record when not given.</summary>
     public string? NodeId { get; private set; } = nodeId;
 
-    public ChainHead Head { get; private set; } = ChainHead.Genesis;
+    public ChainHead Head { get; private set; } = start ?? ChainHead.Genesis;
+
+    /// <summary>Where the walk started: 0 from genesis, N when records 1..N were pruned.</summary>
+    public long StartedAfter { get; } = start?.Sequence ?? 0;
 
     public long Verified { get; private set; }
+
+    /// <summary>Node-level records a pruned journal keeps below its boundary that matched their own hashes.</summary>
+    public long KeptBelow { get; private set; }
+
+    /// <summary>Checks a record a pruned journal kept below its boundary on its own (the chain around it is gone): it must
+    /// decode, be filed under its own sequence, belong to the chain's node and match its stored hash.</summary>
+    public bool CheckKept(long storedSeq, byte[] canonical, byte[] hash)
+    {
+        if (_failure is not null)
+            return false;
+        AuditRecord record;
+        try
+        {
+            record = AuditRecordCodec.Decode(canonical);
+        }
+        catch (AuditFormatException ex)
+        {
+            return Fail(ChainProblem.Malformed, storedSeq, $"a record kept below the pruned boundary does not decode: {ex.Message}");
+        }
+        if (record.Sequence != storedSeq)
+            return Fail(ChainProblem.Malformed, storedSeq, $"a record kept below the pruned boundary is stored as {storedSeq} but says {record.Sequence}");
+        NodeId ??= record.NodeId;
+        if (record.NodeId != NodeId)
+            return Fail(ChainProblem.WrongNode, storedSeq, $"a record kept below the pruned boundary belongs to node '{record.NodeId}', not '{NodeId}'");
+        if (!AuditRecordCodec.ComputeHash(canonical).AsSpan().SequenceEqual(hash))
+            return Fail(ChainProblem.HashMismatch, storedSeq, "a record kept below the pruned boundary does not match its stored hash");
+        KeptBelow++;
+        return true;
+    }
 
     public bool Failed => _failure is not null;
 

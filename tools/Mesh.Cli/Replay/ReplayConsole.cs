@@ -28,7 +28,13 @@ internal static class ReplayConsole
             whatIf = new ActivePolicy(policy, new PolicySource("file", file.FullName));
         }
 
-        var engine = new ReplayEngine(whatIf);
+        // A pruned journal replays from its boundary, starting from the device states recorded there.
+        var pruned = request.Journal is { } source ? PrunedStart.Read(source.FullName) : null;
+        var engine = new ReplayEngine(whatIf, startStates: pruned?.States);
+        foreach (var kept in pruned?.Policies ?? [])
+            engine.Learn(kept);
+        if (pruned is not null && !request.Json)
+            AnsiConsole.MarkupLine(Markup.Escape($"The journal was pruned: {pruned.Boundary.Describe()}; replaying from the device states recorded at the boundary (sequence {pruned.Boundary.Through})."));
         var clock = Stopwatch.StartNew();
         var interactive = !request.Json && !Console.IsErrorRedirected;
         ChainCheckResult chain;
@@ -58,6 +64,7 @@ internal static class ReplayConsole
             {
                 chainOk = chain.Ok,
                 chain = chain.Describe(),
+                prunedThrough = chain.PrunedThrough,
                 report.Records,
                 report.Readings,
                 report.Decisions,
