@@ -15,7 +15,8 @@ public sealed class HubSchemaTests
 
         (await hub.NodeAsync()).LastSeq.ShouldBe(3);
         (await hub.PushPolicyOkAsync(TestPolicies.Valid(1))).Activation.ShouldBe(1);
-        UserVersion(hub.DataPath).ShouldBe(2);
+        UserVersion(hub.DataPath).ShouldBe(3);
+        TableExists(hub.DataPath, "site_state").ShouldBeTrue("version 3 adds the sites' shared state");
     }
 
     /// <summary>Turns the file back into what a version-1 hub wrote: only nodes and records.</summary>
@@ -25,9 +26,18 @@ public sealed class HubSchemaTests
         using var command = connection.CreateCommand();
         command.CommandText = """
             DROP TABLE policy_versions; DROP TABLE policy_activations; DROP TABLE node_policies;
-            DROP TABLE approvals; DROP TABLE hub_actions; PRAGMA user_version=1;
+            DROP TABLE approvals; DROP TABLE hub_actions; DROP TABLE site_state; PRAGMA user_version=1;
             """;
         command.ExecuteNonQuery();
+    }
+
+    private static bool TableExists(string path, string table)
+    {
+        using var connection = Open(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name;";
+        command.Parameters.AddWithValue("$name", table);
+        return (long)command.ExecuteScalar()! == 1;
     }
 
     private static long UserVersion(string path)
