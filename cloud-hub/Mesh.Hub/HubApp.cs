@@ -68,6 +68,7 @@ public static class HubApp
         builder.Services.AddSingleton<PolicyDesk>();
         builder.Services.AddSingleton<ApprovalDesk>();
         builder.Services.AddHostedService<NatsAuditConsumer>();
+        builder.Services.AddHostedService<NatsGossipConsumer>();
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -95,4 +95,7 @@ internal static partial class HubLog
 
     [LoggerMessage(EventId = 67, Level = LogLevel.Information, Message = "NATS: stream {Stream} ({Domain}) is gone; its consumer stops until the stream appears again")]
     public static partial void NatsStreamGone(ILogger logger, string stream, string domain);
+
+    [LoggerMessage(EventId = 72, Level = LogLevel.Warning, Message = "NATS gossip at {Where} failed ({Reason}); retrying")]
+    public static partial void NatsGossipFailed(ILogger logger, string where, string reason);
 }

@@ -19,21 +19,27 @@ public sealed class CommandConflictTests
 {
     private const string Site = "site-x";
 
-    [Fact]
-    public async Task ContradictoryCommandsFromTwoNodes_OneWinnerRecordedOnBothSides_LoserCompensates()
+    /// <param name="transport">How the site state travels: gRPC gossip through the hub, or the site's NATS JetStream
+    /// gossip stream (which the hub reads too).</param>
+    [Theory]
+    [InlineData("Grpc")]
+    [InlineData("Nats")]
+    public async Task ContradictoryCommandsFromTwoNodes_OneWinnerRecordedOnBothSides_LoserCompensates(string transport)
     {
         using var dir = new TempDirectory();
         using var broker = await MosquittoBroker.StartAsync();
-        await using var hub = await LocalHub.StartAsync(dir.Sub("hub"));
-        await using var a = await StartAsync(dir, "edge-a", hub, broker, "fan-boost", "fan-high", priority: 10, version: 1);
-        await using var b = await StartAsync(dir, "edge-b", hub, broker, "fan-quiet", "fan-off", priority: 20, version: 2);
+        using var nats = transport == "Nats" ? await NatsServer.StartAsync() : null;
+        await using var hub = await LocalHub.StartAsync(dir.Sub("hub"), extraArgs: nats is null ? [] : [$"--Hub:Nats:Url={nats.Url}", "--Hub:Nats:DiscoverInterval=00:00:00.500"]);
+        string[] sync = nats is null ? [] : ["--Node:Sync:Transport=Nats", $"--Node:Sync:NatsUrl={nats.Url}"];
+        await using var a = await StartAsync(dir, "edge-a", hub, broker, "fan-boost", "fan-high", priority: 10, version: 1, sync);
+        await using var b = await StartAsync(dir, "edge-b", hub, broker, "fan-quiet", "fan-off", priority: 20, version: 2, sync);
         await using var device = await TestDevice.ConnectAsync(broker.Port, "fan-1");
         await device.SubscribeAsync(Readings.Command(Site, "fan-1"));
 
         (await device.PublishAsync(Readings.Telemetry(Site, "fan-1"), Readings.Temperature(1, 35))).ShouldBeTrue();
 
         await Poll.UntilAsync(() => Conflict(a) is not null && Conflict(b) is not null, TimeSpan.FromSeconds(60),
-            $"both nodes record the conflict; commands at the device: {string.Join(", ", device.Received.Select(r => r.Payload))}");
+            $"both nodes record the conflict; commands at the device: {string.Join(", ", device.Received.Select(r => r.Payload))}; journals: a {string.Join(",", JournalFile.ReadAll(a.JournalPath).Select(r => r.Kind))} b {string.Join(",", JournalFile.ReadAll(b.JournalPath).Select(r => r.Kind))}");
         var atA = Conflict(a)!;
         var atB = Conflict(b)!;
         atA.MessageKey.ShouldBe(atB.MessageKey, "the same conflict id on both sides");
@@ -62,7 +68,8 @@ public sealed class CommandConflictTests
         public ValueTask DisposeAsync() => Node.DisposeAsync();
     }
 
-    private static async Task<Member> StartAsync(TempDirectory dir, string nodeId, LocalHub hub, MosquittoBroker broker, string rule, string action, int priority, int version)
+    private static async Task<Member> StartAsync(TempDirectory dir, string nodeId, LocalHub hub, MosquittoBroker broker, string rule, string action, int priority, int version,
+        string[] sync)
     {
         var policy = Path.Combine(dir.Sub("policies"), nodeId + ".yaml");
         Directory.CreateDirectory(Path.GetDirectoryName(policy)!);
@@ -76,7 +83,7 @@ public sealed class CommandConflictTests
                 priority: {priority}
             """);
         var node = await LocalNode.StartAsync(nodeId, Site, dir.Sub(nodeId), hub.Address.ToString(), mqttPort: broker.Port,
-            extraArgs: ["--Node:Mqtt:Mode=External", "--Node:Mqtt:Host=127.0.0.1", $"--Node:Policy:File={policy}", "--Node:Sync:GossipInterval=00:00:00.200"]);
+            extraArgs: ["--Node:Mqtt:Mode=External", "--Node:Mqtt:Host=127.0.0.1", $"--Node:Policy:File={policy}", "--Node:Sync:GossipInterval=00:00:00.200", .. sync]);
         var subscriber = node.Host.Services.GetRequiredService<ExternalBrokerSubscriber>();
         await Poll.UntilAsync(() => subscriber.IsSubscribed, TimeSpan.FromSeconds(30), $"{nodeId} subscribed at mosquitto");
         return new Member(node, node.JournalPath);

@@ -129,8 +129,16 @@ public static class NodeServiceCollectionExtensions
         }
         services.AddSingleton<ConflictWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ConflictWatcher>());
-        services.AddSingleton<SiteGossipClient>();
-        services.AddHostedService(sp => sp.GetRequiredService<SiteGossipClient>());
+        if ((configured?.Sync.Transport ?? SyncTransport.Grpc) == SyncTransport.Nats)
+        {
+            services.AddSingleton<NatsSiteGossip>();
+            services.AddHostedService(sp => sp.GetRequiredService<NatsSiteGossip>());
+        }
+        else
+        {
+            services.AddSingleton<SiteGossipClient>();
+            services.AddHostedService(sp => sp.GetRequiredService<SiteGossipClient>());
+        }
         services.AddSingleton<Health.NodeStatusReader>();
         services.AddHostedService<Health.StatusServer>();
         services.AddSingleton<NodeControlClient>();

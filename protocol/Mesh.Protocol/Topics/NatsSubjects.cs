@@ -119,4 +119,23 @@ public static class NatsSubjects
         var dot = rest.IndexOf('.');
         return dot > 0 && TryDecodeToken(rest[..dot].ToString(), out site) && TryDecodeToken(rest[(dot + 1)..].ToString(), out node);
     }
+
+    /// <summary>The stream of a site's state gossip (one per site): each node publishes the site-state entries it wrote
+    /// (a <c>CrdtEntries</c> message) on <see cref="GossipSubject"/>; every node of the site and the hub read them all.</summary>
+    public const string GossipStreamPrefix = "MESH_GOSSIP_";
+
+    public const string GossipSubjectPrefix = "mesh.gossip.";
+
+    public static string GossipStream(string site) => GossipStreamPrefix + Token(site);
+
+    public static string GossipSubject(string site, string node) => GossipSubjectPrefix + Token(site) + "." + Token(node);
+
+    public static string GossipSiteSubjects(string site) => GossipSubjectPrefix + Token(site) + ".*";
+
+    /// <summary>The site a <c>MESH_GOSSIP_*</c> stream serves; false for any other stream.</summary>
+    public static bool TryParseGossipStream(string stream, out string site)
+    {
+        site = "";
+        return stream.StartsWith(GossipStreamPrefix, StringComparison.Ordinal) && TryDecodeToken(stream[GossipStreamPrefix.Length..], out site);
+    }
 }
