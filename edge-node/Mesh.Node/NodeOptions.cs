@@ -149,8 +149,11 @@ public sealed record SyncOptions
     public TimeSpan ReconnectJitter { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Most records per second sent while catching up on a backlog (live records at the head are not paced),
-    /// so a fleet returning from an outage does not swamp the hub. 0 = unlimited. Default 50,000.</summary>
-    public int MaxCatchUpRecordsPerSecond { get; init; } = 50_000;
+    /// so a fleet returning from an outage does not swamp the hub (the hub's admission limit, <c>Hub:MaxSyncStreams</c>,
+    /// bounds how many catch up at once). 0 = unlimited. Default 200,000: above what one hub stores per second, so a node
+    /// alone drains at the hub's pace.</summary>
+    public int MaxCatchUpRecordsPerSecond { get; init; } = 200_000;
+
     /// <summary>How often the node exchanges site-state deltas (modes, alarms, budget, commands) with the hub; each
     /// round waits 0.5 to 1.5 times this. Default 1 s.</summary>
     public TimeSpan GossipInterval { get; init; } = TimeSpan.FromSeconds(1);

@@ -127,8 +127,6 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
                 errors.Add($"Node:Cluster:Seeds:{i} {problem}");
         if (c.PublicPort is < 0 or > 65535)
             errors.Add($"Node:Cluster:PublicPort {c.PublicPort} must be within 0..65535 (0: the same as Node:Cluster:Port)");
-        if (c.MinMembers is < 1 or > 100)
-            errors.Add($"Node:Cluster:MinMembers {c.MinMembers} must be within 1..100");
         if (c.Shards is < 1 or > 10_000)
             errors.Add($"Node:Cluster:Shards {c.Shards} must be within 1..10000");
         if (c.FailureDetectionPause < TimeSpan.FromMilliseconds(500))

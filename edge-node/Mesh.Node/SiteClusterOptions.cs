@@ -25,11 +25,6 @@ public sealed record SiteClusterOptions
     /// The first seed that is up lets the others in; with none up, the first seed listed starts the cluster.</summary>
     public IReadOnlyList<string> Seeds { get; init; } = [];
 
-    /// <summary>Members that must have joined before the cluster starts placing devices (Akka's <c>min-nr-of-members</c>):
-    /// with the whole site's count here, devices are spread over every member from the first reading instead of being
-    /// moved later. Readings wait (unacknowledged) until then. Default 1.</summary>
-    public int MinMembers { get; init; } = 1;
-
     /// <summary>How long a member may miss heartbeats before the others call it unreachable. Default 3 s.</summary>
     public TimeSpan FailureDetectionPause { get; init; } = TimeSpan.FromSeconds(3);
 

@@ -34,7 +34,6 @@ public static class SiteClusterConfig
               }
               cluster {
                 seed-nodes = [{{seeds}}]
-                min-nr-of-members = {{o.MinMembers}}
                 roles = ["{{MembershipRecorder.RolePrefix}}{{nodeId}}"]
                 # Members of a branch office start together: the first seed forms the cluster after 2 s without an answer.
                 seed-node-timeout = 2s

@@ -12,7 +12,7 @@ public sealed class NodeOptionsValidatorTests
     {
         Errors(Valid).ShouldBeEmpty();
         Valid.Journal.DiskBudgetBytes.ShouldBe(1L << 30);
-        Valid.Sync.MaxCatchUpRecordsPerSecond.ShouldBe(50_000);
+        Valid.Sync.MaxCatchUpRecordsPerSecond.ShouldBe(200_000);
     }
 
     [Theory]

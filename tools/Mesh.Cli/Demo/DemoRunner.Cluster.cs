@@ -33,7 +33,7 @@ public sealed partial class DemoRunner
             $"--Node:Sync:HubUrl={hub.Address}", "--Node:Profile=edge-server-rtx-a2000", models,
             $"--Node:Inference:Peers:0={cloudUrl}", "--Node:Inference:PeerRefresh=00:00:01",
             "--Node:Cluster:Enabled=true", $"--Node:Cluster:Seeds:0=127.0.0.1:{clusterPorts[0]}", $"--Node:Cluster:Seeds:1=127.0.0.1:{clusterPorts[1]}",
-            "--Node:Cluster:FailureDetectionPause=00:00:02", "--Node:Cluster:StableAfter=00:00:03", $"--Node:Cluster:MinMembers={options.SiteNodes}",
+            "--Node:Cluster:FailureDetectionPause=00:00:02", "--Node:Cluster:StableAfter=00:00:03",
         ])).ToList();
         LocalNode? gateway = null;
         try
