@@ -23,7 +23,22 @@ public sealed class MosquittoBroker : IDisposable
 
     public int Port { get; }
 
+    /// <summary>Starts a Mosquitto of its own on a free port. Another test may take the port between probing and binding:
+    /// then this Mosquitto exits, and it starts again on another port; it returns only once its own process logged that
+    /// it runs, so a test never talks to some other listener on that port.</summary>
     public static async Task<MosquittoBroker> StartAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var broker = await TryStartAsync();
+            if (broker is not null)
+                return broker;
+            if (attempt == 5)
+                throw new InvalidOperationException("mosquitto did not start on any of 5 free ports");
+        }
+    }
+
+    private static async Task<MosquittoBroker?> TryStartAsync()
     {
         var exe = new[] { "/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("mosquitto is not installed: run 'apt-get install mosquitto' (.ci/run does)");
@@ -41,31 +56,41 @@ public sealed class MosquittoBroker : IDisposable
             log_dest stderr
             log_type error
             log_type warning
+            log_type information
             """);
         var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(conf);
         var broker = new MosquittoBroker(Process.Start(psi)!, dir, port);
-        broker._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (broker._output) broker._output.AppendLine(e.Data); };
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        broker._process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+                return;
+            lock (broker._output)
+                broker._output.AppendLine(e.Data);
+            // Logged once its listener is bound ("mosquitto version … running").
+            if (e.Data.Contains(" running", StringComparison.Ordinal))
+                running.TrySetResult();
+        };
         broker._process.OutputDataReceived += (_, _) => { };
         broker._process.BeginErrorReadLine();
         broker._process.BeginOutputReadLine();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
+        while (!running.Task.IsCompleted)
         {
             if (broker._process.HasExited)
-                throw new InvalidOperationException($"mosquitto exited with {broker._process.ExitCode}: {broker._output}");
-            try
             {
-                using var c = new TcpClient();
-                await c.ConnectAsync("127.0.0.1", port);
-                return broker;
+                broker.Dispose();
+                return null;
             }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
+            if (DateTime.UtcNow > deadline)
+                throw new InvalidOperationException($"mosquitto did not report running within 20 s: {broker._output}");
+            await Task.WhenAny(running.Task, Task.Delay(50));
         }
+        using var c = new TcpClient();
+        await c.ConnectAsync("127.0.0.1", port);
+        return broker;
     }
 
     public void Dispose()

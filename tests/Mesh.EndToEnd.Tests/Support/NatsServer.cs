@@ -58,7 +58,7 @@ public sealed class NatsServer : IDisposable
         return server;
     }
 
-    /// <summary>Starts the process (again) and polls until it accepts connections (at most 20 s).</summary>
+    /// <summary>Starts the process (again) and waits until it reports ready and accepts connections (at most 20 s).</summary>
     public async Task RunAsync()
     {
         var exe = new[] { "/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server" }.FirstOrDefault(File.Exists)
@@ -77,6 +77,14 @@ public sealed class NatsServer : IDisposable
         {
             if (process.HasExited)
                 throw new InvalidOperationException($"nats-server exited with {process.ExitCode}: {Output}");
+            // Its own "ready" first: something else may listen on the port if another test took it meanwhile.
+            if (!Output.Contains("Server is ready", StringComparison.Ordinal))
+            {
+                if (DateTime.UtcNow > deadline)
+                    throw new InvalidOperationException($"nats-server did not report ready within 20 s: {Output}");
+                await Task.Delay(50);
+                continue;
+            }
             try
             {
                 using var c = new TcpClient();
