@@ -110,6 +110,11 @@ public sealed record IngestOptions
 
     /// <summary>Most metrics in one reading. Default 64.</summary>
     public int MaxMetrics { get; init; } = 64;
+
+    /// <summary>How long a reading may wait for its device agent to record it before the node gives up on it (does not
+    /// acknowledge; the device sends it again). On a multi-node site a reading forwarded to a member that just died is
+    /// lost in transit: this bounds how long its device waits before the resend reaches the new owner. Default 10 s.</summary>
+    public TimeSpan DecisionTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>Audit sync to the hub (section <c>Node:Sync</c>).</summary>

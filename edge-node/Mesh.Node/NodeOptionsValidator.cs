@@ -21,6 +21,8 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             errors.Add("Node:Mqtt:Port must name the external broker's port");
         if (o.Ingest.MaxPayloadBytes is < 64 or > 1024 * 1024)
             errors.Add($"Node:Ingest:MaxPayloadBytes {o.Ingest.MaxPayloadBytes} must be within 64..1048576");
+        if (o.Ingest.DecisionTimeout < TimeSpan.FromSeconds(1) || o.Ingest.DecisionTimeout > TimeSpan.FromMinutes(10))
+            errors.Add($"Node:Ingest:DecisionTimeout {o.Ingest.DecisionTimeout} must be within 1 s..10 min");
         if (o.Ingest.MaxMetrics is < 1 or > 1024)
             errors.Add($"Node:Ingest:MaxMetrics {o.Ingest.MaxMetrics} must be within 1..1024");
         if (o.Sync.HubUrl.Length > 0 && !Uri.TryCreate(o.Sync.HubUrl, UriKind.Absolute, out _))

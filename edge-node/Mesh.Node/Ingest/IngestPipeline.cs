@@ -20,7 +20,6 @@ namespace Mesh.Node.Ingest;
 /// </summary>
 public sealed class IngestPipeline
 {
-    private static readonly TimeSpan AgentTimeout = TimeSpan.FromSeconds(60);
     private readonly NodeOptions _options;
     private readonly AuditJournal _journal;
     private readonly IRequiredActor<DeviceManager> _devices;
@@ -76,7 +75,7 @@ public sealed class IngestPipeline
             return await RejectAsync(topic, device, payload, parsed.Error!, ct);
 
         var digest = Convert.ToHexStringLower(SHA256.HashData(payload.Span));
-        var reply = await _devices.ActorRef.Ask<DeviceReplies.Recorded>(new DeviceCommands.Observe(observation, digest), AgentTimeout, ct).ConfigureAwait(false);
+        var reply = await _devices.ActorRef.Ask<DeviceReplies.Recorded>(new DeviceCommands.Observe(observation, digest), _options.Ingest.DecisionTimeout, ct).ConfigureAwait(false);
         if (reply.Outcome == DecisionOutcome.Duplicate)
             _stats.CountDuplicate();
         else

@@ -38,4 +38,23 @@ public sealed class NodeOptionsValidatorTests
     public void Validate_NegativeCatchUpRate_NamesTheKey() =>
         Errors(Valid with { Sync = new SyncOptions { MaxCatchUpRecordsPerSecond = -5 } })
             .ShouldHaveSingleItem().ShouldStartWith("Node:Sync:MaxCatchUpRecordsPerSecond -5 must be 0 (unlimited)");
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(601)]
+    public void Validate_DecisionTimeoutOutOfRange_NamesTheKey(double seconds) =>
+        Errors(Valid with { Ingest = new IngestOptions { DecisionTimeout = TimeSpan.FromSeconds(seconds) } })
+            .ShouldHaveSingleItem().ShouldStartWith("Node:Ingest:DecisionTimeout");
+
+    [Theory]
+    [InlineData("", "Node:Cluster:Seeds is empty")]
+    [InlineData("10.0.0.1", "Node:Cluster:Seeds:0 '10.0.0.1' is not host:port")]
+    [InlineData("10.0.0.1:0", "Node:Cluster:Seeds:0 '10.0.0.1:0' has no valid port")]
+    public void Validate_ClusterWithBadSeeds_NamesTheKey(string seed, string expected) =>
+        Errors(Valid with { Cluster = new SiteClusterOptions { Enabled = true, Seeds = seed.Length == 0 ? [] : [seed] } })
+            .ShouldHaveSingleItem().ShouldStartWith(expected);
+
+    [Fact]
+    public void Validate_ClusterOffWithNoSeeds_Passes() =>
+        Errors(Valid with { Cluster = new SiteClusterOptions { Enabled = false } }).ShouldBeEmpty();
 }

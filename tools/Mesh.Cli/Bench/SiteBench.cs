@@ -146,14 +146,18 @@ public static class SiteBench
             members[2].Kill();
             await members[2].StartAsync().ConfigureAwait(false);
         }
-        string[] digests = [];
+        string[] views = [];
         await UntilAsync(async () =>
         {
-            if (!await UpEverywhereAsync(http, statusPorts, ct).ConfigureAwait(false))
+            var status = await Task.WhenAll(statusPorts.Select(p => StatusAsync(http, p, ct))).ConfigureAwait(false);
+            views = [.. status.Select(s => s is not { } v ? "no answer"
+                : $"up {v.GetProperty("cluster").GetProperty("members_up").GetArrayLength()}, unreachable {v.GetProperty("cluster").GetProperty("unreachable").GetArrayLength()}, "
+                  + $"{v.GetProperty("site_state_entries").GetInt32()} entries, digest {v.GetProperty("site_state_digest").GetString()![..12]}")];
+            if (status.Any(s => s is not { } v || v.GetProperty("cluster").GetProperty("members_up").GetArrayLength() != statusPorts.Length
+                || v.GetProperty("cluster").GetProperty("unreachable").GetArrayLength() != 0))
                 return false;
-            digests = await Task.WhenAll(statusPorts.Select(async p => (await StatusAsync(http, p, ct).ConfigureAwait(false))!.Value.GetProperty("site_state_digest").GetString()!)).ConfigureAwait(false);
-            return digests.Distinct().Count() == 1;
-        }, "the members' site state converges", ct).ConfigureAwait(false);
+            return status.Select(s => s!.Value.GetProperty("site_state_digest").GetString()).Distinct().Count() == 1;
+        }, () => $"the members' site state converges (members now: {string.Join("; ", views)})", ct).ConfigureAwait(false);
         say($"partition of n3 for {cut.TotalSeconds:0.0} s{(restart ? " (downed, restarted)" : "")}: identical site state on all members {clock.Elapsed.TotalSeconds:0.00} s after healing");
         return clock.Elapsed;
     }
