@@ -46,13 +46,27 @@ public sealed class NodeStatusReader(IOptions<NodeOptions> options, AuditJournal
             cluster = new ClusterStatus(MembershipRecorder.NodeIdOf(c.SelfMember), state.Leader is { } l ? state.Members.FirstOrDefault(m => m.Address == l) is { } lm ? MembershipRecorder.NodeIdOf(lm) : l.ToString() : null,
                 [.. state.Members.Where(m => m.Status == Akka.Cluster.MemberStatus.Up).Select(MembershipRecorder.NodeIdOf).Order(StringComparer.Ordinal)],
                 [.. state.Unreachable.Select(MembershipRecorder.NodeIdOf).Order(StringComparer.Ordinal)]);
-            var region = await devices.GetAsync(ct).ConfigureAwait(false);
-            var shards = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
-            hosted = [.. shards.Shards.SelectMany(s => s.EntityIds).Select(Uri.UnescapeDataString).Order(StringComparer.Ordinal)];
+            hosted = await HostedAsync(ct).ConfigureAwait(false);
         }
         var entries = siteState.All();
         return new NodeStatus(o.NodeId, o.Site, journal.Head, stats.HubAcked, stats.Accepted, stats.Takeovers, stats.Conflicts, cluster, hosted,
             entries.Count, Digest(entries));
+    }
+
+    /// <summary>The devices whose agents run here; empty while the shard region does not answer (a member that has not
+    /// joined its cluster yet), so that the rest of the status still answers.</summary>
+    private async Task<IReadOnlyList<string>> HostedAsync(CancellationToken ct)
+    {
+        try
+        {
+            var region = await devices.GetAsync(ct).ConfigureAwait(false);
+            var shards = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
+            return [.. shards.Shards.SelectMany(s => s.EntityIds).Select(Uri.UnescapeDataString).Order(StringComparer.Ordinal)];
+        }
+        catch (AskTimeoutException)
+        {
+            return [];
+        }
     }
 
     /// <summary>SHA-256 over the entries' encodings in key order: two replicas with the same digest hold the same state.</summary>
