@@ -1,7 +1,7 @@
-namespace Mesh.Hub.Tests.Support;
+namespace Mesh.Testing;
 
 /// <summary>Waits for a condition with a deadline (no fixed sleeps): fails the test with <paramref name="what"/> if it never holds.</summary>
-internal static class Poll
+public static class Poll
 {
     public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {

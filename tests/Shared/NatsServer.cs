@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Mesh.Node.Tests.Support;
+namespace Mesh.Testing;
 
 /// <summary>
 /// A real <c>nats-server -js</c> on a free loopback port with its store in a fresh temp folder; Stop and Start keep
@@ -37,9 +37,10 @@ public sealed class NatsServer : IDisposable
         new[] { "/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server" }.FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException("nats-server is not installed: run 'apt-get install nats-server' (.ci/run does)");
 
-    /// <summary>Starts the process and polls until it accepts connections, at most <paramref name="timeout"/>.</summary>
+    /// <summary>Starts the process and waits until it reports ready and accepts connections, at most <paramref name="timeout"/>.</summary>
     public async Task StartAsync(TimeSpan timeout)
     {
+        var readyBefore = ReadyCount();
         var psi = new ProcessStartInfo(Executable()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { "-a", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-js", "-sd", StoreDir })
             psi.ArgumentList.Add(a);
@@ -54,6 +55,14 @@ public sealed class NatsServer : IDisposable
         {
             if (process.HasExited)
                 throw new InvalidOperationException($"nats-server exited with {process.ExitCode}: {Output}");
+            // Its own "ready" first: another test may have taken the probed port and listen there.
+            if (ReadyCount() == readyBefore)
+            {
+                if (DateTime.UtcNow > deadline)
+                    throw new InvalidOperationException($"nats-server did not report ready within {timeout.TotalSeconds:0} s: {Output}");
+                await Task.Delay(50);
+                continue;
+            }
             try
             {
                 using var c = new TcpClient();
@@ -65,6 +74,15 @@ public sealed class NatsServer : IDisposable
                 await Task.Delay(50);
             }
         }
+    }
+
+    private int ReadyCount()
+    {
+        var text = Output;
+        var n = 0;
+        for (var i = text.IndexOf("Server is ready", StringComparison.Ordinal); i >= 0; i = text.IndexOf("Server is ready", i + 1, StringComparison.Ordinal))
+            n++;
+        return n;
     }
 
     /// <summary>SIGKILL: like a crash; what JetStream wrote to its files stays.</summary>
