@@ -68,7 +68,9 @@ public sealed class PartitionTests
         await ShouldHoldEachAcknowledgedReadingOnceAsync(hub, nodeId, site, result);
         var verdict = await AuditChainChecker.VerifyHubAsync(hub.Http, nodeId);
         verdict.Ok.ShouldBeTrue(verdict.Describe());
-        verdict.Verdict.Head.Sequence.ShouldBe(head);
+        // A late record (a reading still in flight at the simulator's stop) may have reached the hub since the drain check:
+        // the verified chain covers at least everything drained.
+        verdict.Verdict.Head.Sequence.ShouldBeGreaterThanOrEqualTo(head);
     }
 
     internal static async Task<long> HubLastSeqAsync(LocalHub hub, string nodeId)
