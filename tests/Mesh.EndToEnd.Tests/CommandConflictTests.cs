@@ -39,7 +39,7 @@ public sealed class CommandConflictTests
         (await device.PublishAsync(Readings.Telemetry(Site, "fan-1"), Readings.Temperature(1, 35))).ShouldBeTrue();
 
         await Poll.UntilAsync(() => Conflict(a) is not null && Conflict(b) is not null, TimeSpan.FromSeconds(60),
-            $"both nodes record the conflict; commands at the device: {string.Join(", ", device.Received.Select(r => r.Payload))}; journals: a {string.Join(",", JournalFile.ReadAll(a.JournalPath).Select(r => r.Kind))} b {string.Join(",", JournalFile.ReadAll(b.JournalPath).Select(r => r.Kind))}");
+            () => $"both nodes record the conflict; commands at the device: {string.Join(", ", device.Received.Select(r => r.Payload))}; journals: a {string.Join(",", JournalFile.ReadAll(a.JournalPath).Select(r => r.Kind))} b {string.Join(",", JournalFile.ReadAll(b.JournalPath).Select(r => r.Kind))}; broker log:\n{broker.Log}");
         var atA = Conflict(a)!;
         var atB = Conflict(b)!;
         atA.MessageKey.ShouldBe(atB.MessageKey, "the same conflict id on both sides");
@@ -60,7 +60,7 @@ public sealed class CommandConflictTests
         device.Received.Count(r => Action(r.Payload) == "fan-high").ShouldBe(1);
         // Every replica converges on one value: the winner's.
         await Poll.UntilAsync(() => Register(a.Node) == "fan-off" && Register(b.Node) == "fan-off" && HubRegister(hub) == "fan-off",
-            TimeSpan.FromSeconds(30), $"the register collapsed everywhere: a={Register(a.Node)} b={Register(b.Node)} hub={HubRegister(hub)}");
+            TimeSpan.FromSeconds(30), () => $"the register collapsed everywhere: a={Register(a.Node)} b={Register(b.Node)} hub={HubRegister(hub)}");
     }
 
     private sealed record Member(LocalNode Node, string JournalPath) : IAsyncDisposable

@@ -12,7 +12,9 @@ namespace Mesh.Node.SiteState;
 /// and this node sent one of them, it applies the one rule (<see cref="CommandConflicts"/>): it records
 /// <see cref="Protocol.Audit.AuditKind.ConflictResolved"/> once (keyed by the conflict id, the same on every node); a node
 /// whose command lost then sends the winner's command to the device (its own was withdrawn, and may already have gone
-/// out) and writes it into the register, which collapses the register to the winner on every replica.
+/// out) and writes it into the register, which collapses the register to the winner on every replica. That write
+/// carries the values it settles, so a replica the settlement reaches before the contradictory values (often the
+/// winner's own node) finds the same conflict in the settled register and records it too.
 /// </summary>
 public sealed partial class ConflictWatcher : Microsoft.Extensions.Hosting.IHostedService
 {
@@ -50,15 +52,21 @@ public sealed partial class ConflictWatcher : Microsoft.Extensions.Hosting.IHost
             if (entry is not CommandsEntry commands)
                 continue;
             var device = SiteKeys.DeviceOf(commands.Key);
-            if (CommandConflicts.Resolve(device, commands.Commands.Values) is not { } conflict)
+            var values = commands.Commands.Values;
+            // Contradictory values in the register; or one value that settled them, which is all a replica sees when
+            // the settlement reached it before the values did (the register is then settled already).
+            var open = CommandConflicts.Resolve(device, values);
+            if ((open ?? CommandConflicts.Settled(device, values)) is not { } conflict)
                 continue;
             var won = conflict.Winner.NodeId == _store.NodeId;
             if (won || conflict.Losers.Any(l => l.Command.NodeId == _store.NodeId))
-                _ = ResolveAsync(conflict, won);
+                _ = ResolveAsync(conflict, won, open is null ? null : CommandConflicts.ToSettle(values));
         }
     }
 
-    private async Task ResolveAsync(CommandConflict conflict, bool won)
+    /// <param name="settle">The register's values when it still holds them: a losing node settles the register with
+    /// the winner's command, which carries them. Null when the register is settled already.</param>
+    private async Task ResolveAsync(CommandConflict conflict, bool won, IReadOnlyList<SettledCommand>? settle)
     {
         try
         {
@@ -71,7 +79,8 @@ public sealed partial class ConflictWatcher : Microsoft.Extensions.Hosting.IHost
             if (won)
                 return;
             var w = conflict.Winner;
-            _store.RecordCommand(conflict.Device, w.Action, w.Rule, w.Priority, w.ReadingSeq);
+            if (settle is not null)
+                _store.RecordCommand(conflict.Device, w.Action, w.Rule, w.Priority, w.ReadingSeq, settle);
             await _commands.SendAsync(_site, new DeviceId(conflict.Device),
                 AuditDrafts.CommandBody(w.Action, w.Rule, $"conflict {conflict.Id}: {conflict.Reason}", w.ReadingSeq, null), CancellationToken.None).ConfigureAwait(false);
         }

@@ -74,10 +74,12 @@ public sealed class SiteStateStore(string nodeId, HybridLogicalClock clock)
 
     /// <summary>Records a command this node sent to <paramref name="device"/>; it replaces every command of the device
     /// this node has seen, and the device's mode follows it.</summary>
-    public void RecordCommand(string device, string action, string rule, int priority, long readingSeq)
+    /// <param name="settles">When the command settles a conflict: the register's values it replaces (see
+    /// <see cref="DeviceCommand.Settles"/>).</param>
+    public void RecordCommand(string device, string action, string rule, int priority, long readingSeq, IReadOnlyList<SettledCommand>? settles = null)
     {
         var stamp = Clock.Now();
-        var command = new DeviceCommand(action, rule, priority, stamp, readingSeq);
+        var command = new DeviceCommand(action, rule, priority, stamp, readingSeq) { Settles = settles };
         Write(SiteKeys.Commands(device), key => new CommandsEntry(key, MvRegister<DeviceCommand>.Empty),
             e => ((CommandsEntry)e) with { Commands = ((CommandsEntry)e).Commands.Write(NodeId, command) });
         Write(SiteKeys.Mode(device), key => new ModeEntry(key, new LwwRegister<DeviceMode>(new DeviceMode("", "", 0, 0), default)),

@@ -27,6 +27,15 @@ public static class CommandConflicts
             losers.Select(l => (l.Dot, l.Command)).ToArray(), reason);
     }
 
+    /// <summary>The conflict a settled register records: when its value settles contradictory commands (see
+    /// <see cref="DeviceCommand.Settles"/>), the conflict among those, exactly as a replica that held them finds it.</summary>
+    public static CommandConflict? Settled(string device, IReadOnlyList<(Dot Dot, DeviceCommand Command)> values) =>
+        values is [(_, { Settles: { Count: >= 2 } settled })] ? Resolve(device, [.. settled.Select(s => (s.Dot, s.Command))]) : null;
+
+    /// <summary>The values a settling command carries: the register's values, without settlements of their own.</summary>
+    public static IReadOnlyList<SettledCommand> ToSettle(IReadOnlyList<(Dot Dot, DeviceCommand Command)> values) =>
+        [.. values.Select(v => new SettledCommand(v.Dot.NodeId, v.Dot.Counter, v.Command with { Settles = null }))];
+
     /// <summary>Whether <paramref name="a"/> wins over <paramref name="b"/>: priority, then HLC, then node id.</summary>
     public static bool Beats(DeviceCommand a, DeviceCommand b)
     {

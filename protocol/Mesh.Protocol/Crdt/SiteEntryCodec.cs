@@ -139,9 +139,30 @@ public static class SiteEntryCodec
     private static DeviceMode Checked(DeviceMode m) =>
         string.IsNullOrEmpty(m.Mode) || m.Rule is null ? throw new FormatException("a mode without its name or rule") : m;
 
-    private static DeviceCommand Checked(DeviceCommand c) =>
-        string.IsNullOrEmpty(c.Action) || c.Rule is null || string.IsNullOrEmpty(c.Stamp.NodeId) || c.Stamp.WallMillis < 0
-            ? throw new FormatException("a command without its action, rule or stamp") : c;
+    /// <summary>The most register values one settling command may carry.</summary>
+    public const int MaxSettled = 64;
+
+    private static DeviceCommand Checked(DeviceCommand c)
+    {
+        if (string.IsNullOrEmpty(c.Action) || c.Rule is null || string.IsNullOrEmpty(c.Stamp.NodeId) || c.Stamp.WallMillis < 0)
+            throw new FormatException("a command without its action, rule or stamp");
+        if (c.Settles is not { } settled)
+            return c;
+        if (settled.Count is < 2 or > MaxSettled)
+            throw new FormatException($"a command settling {settled.Count} values; it settles 2..{MaxSettled}");
+        var dots = new HashSet<Dot>();
+        foreach (var s in settled)
+        {
+            if (s is null || string.IsNullOrEmpty(s.NodeId) || s.Counter <= 0 || s.Command is null)
+                throw new FormatException("a settled value without its dot or command");
+            if (!dots.Add(s.Dot))
+                throw new FormatException($"a command settling the value {s.Dot} twice");
+            if (s.Command.Settles is not null)
+                throw new FormatException($"a settled value {s.Dot} that settles values itself");
+            Checked(s.Command);
+        }
+        return c;
+    }
 
     private static string Text(ByteString bytes, string what)
     {

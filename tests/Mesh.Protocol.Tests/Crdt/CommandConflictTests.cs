@@ -57,6 +57,25 @@ public sealed class CommandConflictTests
     }
 
     [Fact]
+    public void Settled_RegisterCollapsedByTheLoser_GivesTheSameConflictAsTheOpenRegister()
+    {
+        var open = Concurrent(Command("fan-high", 10, T0 + 5, 0, "edge-a"), Command("fan-off", 20, T0, 0, "edge-b"));
+        var verdict = CommandConflicts.Resolve("fan-1", open.Values)!;
+        // edge-a lost: it writes the winner's action again, carrying the values it replaces.
+        var settled = open.Write("edge-a", Command("fan-off", 20, T0 + 6, 0, "edge-a") with { Settles = CommandConflicts.ToSettle(open.Values) });
+        CommandConflicts.Resolve("fan-1", settled.Values).ShouldBeNull("one value is no open conflict");
+        // edge-b receives the settled register before (or instead of) edge-a's first command, and finds the same conflict.
+        var seen = MvRegister<DeviceCommand>.Empty.Write("edge-b", Command("fan-off", 20, T0, 0, "edge-b")).Merge(settled);
+        var again = CommandConflicts.Settled("fan-1", seen.Values).ShouldNotBeNull();
+        again.Id.ShouldBe(verdict.Id);
+        again.Winner.ShouldBe(verdict.Winner);
+        again.Reason.ShouldBe(verdict.Reason);
+        again.Losers.Select(l => l.Command).ShouldBe(verdict.Losers.Select(l => l.Command));
+        // An ordinary register (no settlement) names no conflict.
+        CommandConflicts.Settled("fan-1", MvRegister<DeviceCommand>.Empty.Write("edge-b", Command("fan-off", 20, T0, 0, "edge-b")).Values).ShouldBeNull();
+    }
+
+    [Fact]
     public void LwwRegister_WriterWithClockFiveMinutesBehind_WinsAfterObservingTheValue()
     {
         var ahead = new HybridLogicalClock("edge-a", new FixedTime(T0 + 300_000));

@@ -16,6 +16,10 @@ public sealed class SiteEntryCodecTests
         new BudgetEntry("budget/2026-11-24", PnCounter.Zero.Add("edge-a", 1500).Add("edge-b", 20).Add("edge-a", -300)),
         new CommandsEntry("commands/fan-1", MvRegister<DeviceCommand>.Empty.Write("edge-a", new DeviceCommand("cooling-on", "overheat", 10, Stamp, 7))
             .Merge(MvRegister<DeviceCommand>.Empty.Write("edge-b", new DeviceCommand("cooling-off", "eco", 5, Stamp with { NodeId = "edge-b" }, 8)))),
+        new CommandsEntry("commands/fan-1", MvRegister<DeviceCommand>.Empty.Write("edge-a", new DeviceCommand("cooling-off", "eco", 5, Stamp, 8)
+        {
+            Settles = [new("edge-a", 1, new DeviceCommand("cooling-on", "overheat", 10, Stamp, 7)), new("edge-b", 1, new DeviceCommand("cooling-off", "eco", 5, Stamp with { NodeId = "edge-b" }, 8))],
+        })),
     };
 
     [Theory]
@@ -41,6 +45,22 @@ public sealed class SiteEntryCodecTests
         { "node twice", new CrdtEntry { Key = "budget/2026-11-24", Counter = new PnCounterValue { Increments = { new NodeCount { NodeId = "a", Count = 1 }, new NodeCount { NodeId = "a", Count = 2 } } } }, "a node twice" },
         { "dot outside context", new CrdtEntry { Key = "alarms/fan-1", Dots = new DotKernelValue { Entries = { new DotValue { NodeId = "a", Counter = 3, Value = ByteString.CopyFromUtf8("x") } } } }, "not in the causal context" },
         { "empty alarm", new CrdtEntry { Key = "alarms/fan-1", Dots = new DotKernelValue { Entries = { new DotValue { NodeId = "a", Counter = 1 } }, Context = { new NodeCount { NodeId = "a", Count = 1 } } } }, "an alarm of 0 bytes" },
+        { "settles one value", Settling("""[{"nodeId":"a","counter":1,"command":{"action":"x","rule":"r","priority":1,"stamp":{"wallMillis":1,"counter":0,"nodeId":"a"},"readingSeq":1}}]"""), "settling 1 values" },
+        { "settled value twice", Settling("""[{"nodeId":"a","counter":1,"command":{"action":"x","rule":"r","priority":1,"stamp":{"wallMillis":1,"counter":0,"nodeId":"a"},"readingSeq":1}},{"nodeId":"a","counter":1,"command":{"action":"y","rule":"r","priority":1,"stamp":{"wallMillis":1,"counter":0,"nodeId":"b"},"readingSeq":1}}]"""), "the value a:1 twice" },
+        { "settled value without dot", Settling("""[{"counter":1,"command":{"action":"x","rule":"r","priority":1,"stamp":{"wallMillis":1,"counter":0,"nodeId":"a"},"readingSeq":1}},{"nodeId":"b","counter":1,"command":{"action":"y","rule":"r","priority":1,"stamp":{"wallMillis":1,"counter":0,"nodeId":"b"},"readingSeq":1}}]"""), "without its dot or command" },
+        { "settled value without action", Settling("""[{"nodeId":"a","counter":1,"command":{"rule":"r","priority":1,"stamp":{"wallMillis":1,"counter":0,"nodeId":"a"},"readingSeq":1}},{"nodeId":"b","counter":1,"command":{"action":"y","rule":"r","priority":1,"stamp":{"wallMillis":1,"counter":0,"nodeId":"b"},"readingSeq":1}}]"""), "without its action" },
+        { "settled value settling", Settling("""[{"nodeId":"a","counter":1,"command":{"action":"x","rule":"r","priority":1,"stamp":{"wallMillis":1,"counter":0,"nodeId":"a"},"readingSeq":1,"settles":[]}},{"nodeId":"b","counter":1,"command":{"action":"y","rule":"r","priority":1,"stamp":{"wallMillis":1,"counter":0,"nodeId":"b"},"readingSeq":1}}]"""), "settles values itself" },
+    };
+
+    /// <summary>A command register whose one value settles the values in <paramref name="settlesJson"/>.</summary>
+    private static CrdtEntry Settling(string settlesJson) => new()
+    {
+        Key = "commands/fan-1",
+        Dots = new DotKernelValue
+        {
+            Entries = { new DotValue { NodeId = "a", Counter = 2, Value = ByteString.CopyFromUtf8($$"""{"action":"y","rule":"r","priority":1,"stamp":{"wallMillis":2,"counter":0,"nodeId":"a"},"readingSeq":1,"settles":{{settlesJson}}}""") } },
+            Context = { new NodeCount { NodeId = "a", Count = 2 } },
+        },
     };
 
     [Theory]
