@@ -50,7 +50,7 @@ public sealed class NatsSyncTests
         hubNats.Stop();
         var offline = await Publish(node, 1000, 20);
         await Poll.UntilAsync(() => node.Stats.HubAcked == node.Journal.Head, Timeout, "the leaf's JetStream holds the backlog");
-        await hubNats.RunAsync();
+        await hubNats.StartAsync(TimeSpan.FromSeconds(20));
 
         await AssertAllAtHubAsync(hub, node.JournalPath, "edge-a", offline);
     }
