@@ -135,6 +135,32 @@ public sealed class FaultProxyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Proxy_CutFrom_ResetsOnlyWhatThatProcessOpened()
+    {
+        await using var open = await ConnectAsync();
+        (await RoundTripAsync(open, "before", Deadline)).ShouldBe("before");
+        using var other = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
+        try
+        {
+            _proxy.CutFrom(other.Id);
+            (await RoundTripAsync(open, "still", Deadline)).ShouldBe("still", "another process's cut leaves this process's connection alone");
+
+            _proxy.CutFrom(Environment.ProcessId);
+            (await ReadAsync(open, Deadline)).ShouldBe("closed", "this process's connection is reset at once");
+            (await ConnectThenReadAsync()).ShouldBe("closed", "and every new one it opens");
+            _proxy.Mode.ShouldBe(FaultProxy.FaultMode.PassThrough, "the proxy itself still passes other processes' traffic");
+
+            _proxy.Heal();
+            await using var after = await ConnectAsync();
+            (await RoundTripAsync(after, "after", Deadline)).ShouldBe("after");
+        }
+        finally
+        {
+            other.Kill();
+        }
+    }
+
+    [Fact]
     public async Task Proxy_Blackhole_KeepsConnectionsOpenButSilentUntilHealResetsThem()
     {
         await using var open = await ConnectAsync();

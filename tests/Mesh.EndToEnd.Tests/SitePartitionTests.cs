@@ -31,10 +31,11 @@ public sealed class SitePartitionTests
         await Poll.UntilAsync(() => site.Journals()[2].Count(r => r.Kind == AuditKind.Observation && r.Device.StartsWith("dev-")) >= 20,
             TimeSpan.FromSeconds(60), "the member to be partitioned decides readings");
 
-        site.Proxies[2].Cut();
+        FaultProxy.Isolate(site.Proxies, 2, site[2]!.Id);
         await Poll.UntilAsync(() => site.Exited(2), TimeSpan.FromSeconds(60),
             $"the majority downs the partitioned member and it stops\n{site.Output}");
-        site.Proxies[2].Heal();
+        foreach (var proxy in site.Proxies)
+            proxy.Heal();
         var healed = Stopwatch.StartNew();
         await site.StartAsync(2);
 

@@ -81,6 +81,8 @@ public sealed class NodeProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Id => _process.Id;
+
     /// <summary>SIGKILL: no shutdown hooks, no flush; whatever was not durable is gone.</summary>
     public void Kill()
     {

@@ -98,8 +98,8 @@ public static class SiteBench
             var rejoin = clock.Elapsed;
             say($"n3 restarted and up in every member's view after {rejoin.TotalSeconds:0.0} s");
 
-            var shortHeal = await PartitionAsync(members, proxies[2], TimeSpan.FromSeconds(1.5), restart: false, devices, rate, statusPorts, http, () => seq += 100_000, say, ct).ConfigureAwait(false);
-            var longHeal = await PartitionAsync(members, proxies[2], longCut, restart: true, devices, rate, statusPorts, http, () => seq += 100_000, say, ct).ConfigureAwait(false);
+            var shortHeal = await PartitionAsync(members, proxies, TimeSpan.FromSeconds(1.5), restart: false, devices, rate, statusPorts, http, () => seq += 100_000, say, ct).ConfigureAwait(false);
+            var longHeal = await PartitionAsync(members, proxies, longCut, restart: true, devices, rate, statusPorts, http, () => seq += 100_000, say, ct).ConfigureAwait(false);
             return new
             {
                 members = 3,
@@ -125,14 +125,14 @@ public static class SiteBench
     }
 
     /// <summary>Load during the cut, then quiet, then heal: the time from healing until every member reports the same digest.</summary>
-    private static async Task<TimeSpan> PartitionAsync(IReadOnlyList<SiteMemberProcess> members, FaultProxy proxy, TimeSpan cut, bool restart, int devices, double rate,
+    private static async Task<TimeSpan> PartitionAsync(IReadOnlyList<SiteMemberProcess> members, FaultProxy[] proxies, TimeSpan cut, bool restart, int devices, double rate,
         int[] statusPorts, HttpClient http, Func<long> nextSeq, Action<string> say, CancellationToken ct)
     {
         var seq = nextSeq();
         using var loadStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var load = Load(members, devices, rate, TimeSpan.FromMinutes(2), ref seq, loadStop.Token);
         await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
-        proxy.Cut();
+        FaultProxy.Isolate(proxies, 2, members[2].ProcessId);
         await Task.Delay(cut, ct).ConfigureAwait(false);
         if (restart)
             await UntilAsync(() => Task.FromResult(!members[2].Alive()), "the cut-off member is downed and stops", ct).ConfigureAwait(false);
@@ -140,7 +140,8 @@ public static class SiteBench
         await loadStop.CancelAsync().ConfigureAwait(false);
         try { await load.ConfigureAwait(false); } catch (OperationCanceledException) { }
         var clock = Stopwatch.StartNew();
-        proxy.Heal();
+        foreach (var proxy in proxies)
+            proxy.Heal();
         if (restart)
         {
             members[2].Kill();

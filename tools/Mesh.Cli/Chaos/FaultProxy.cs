@@ -11,6 +11,8 @@ namespace Mesh.Cli.Chaos;
 /// open but nothing gets through either way, like a dead link; new ones are accepted and stay silent),
 /// <see cref="Delay"/> (latency added to every forwarded chunk, both ways) and <see cref="Heal"/> (pass-through again;
 /// connections that were blackholed are reset, so their clients reconnect rather than wait on a link that lost data).
+/// <see cref="CutFrom"/> resets only what one client process sends through the proxy: with <see cref="Isolate"/> it
+/// turns the proxies in front of a site's members into a partition that holds both ways.
 /// Bounded: at most <see cref="MaxConnections"/> connections, one buffer per direction. Dispose stops it all.
 /// </summary>
 public sealed class FaultProxy : IAsyncDisposable
@@ -23,6 +25,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<Link, byte> _links = new();
     private readonly Task _accepting;
+    private readonly ConcurrentDictionary<int, byte> _cutProcesses = new();
     private int _mode = (int)FaultMode.PassThrough;
     private long _delayTicks;
     private long _accepted;
@@ -61,6 +64,30 @@ public sealed class FaultProxy : IAsyncDisposable
             link.Abort();
     }
 
+    /// <summary>Resets every connection that process <paramref name="processId"/> opened through the proxy, now and
+    /// as soon as it opens a new one; other clients pass (Linux only: see <see cref="SocketOwner"/>).</summary>
+    public void CutFrom(int processId)
+    {
+        _cutProcesses[processId] = 0;
+        foreach (var link in _links.Keys.Where(l => l.From(processId)))
+            link.Abort();
+    }
+
+    /// <summary>
+    /// Cuts member <paramref name="member"/> off from the others both ways, as a pulled cable would: its own proxy
+    /// refuses everything (nothing reaches it), and the other members' proxies refuse what its process
+    /// <paramref name="processId"/> sends (nothing from it reaches them). A cut of its proxy alone is one-way when each
+    /// member sends over connections it opened itself: it still reaches the others, who see it unreachable while it
+    /// reports them unreachable too. <see cref="Heal"/> each proxy to end it.
+    /// </summary>
+    public static void Isolate(IReadOnlyList<FaultProxy> proxies, int member, int processId)
+    {
+        proxies[member].Cut();
+        for (var i = 0; i < proxies.Count; i++)
+            if (i != member)
+                proxies[i].CutFrom(processId);
+    }
+
     /// <summary>Forwards nothing more, either way, on open connections and new ones, without closing any.</summary>
     public void Blackhole()
     {
@@ -79,6 +106,7 @@ public sealed class FaultProxy : IAsyncDisposable
     /// <summary>Back to plain pass-through without delay; connections blackholed meanwhile are reset.</summary>
     public void Heal()
     {
+        _cutProcesses.Clear();
         Interlocked.Exchange(ref _delayTicks, 0);
         Volatile.Write(ref _mode, (int)FaultMode.PassThrough);
         foreach (var link in _links.Keys.Where(l => l.Silenced))
@@ -99,7 +127,7 @@ public sealed class FaultProxy : IAsyncDisposable
                 return;
             }
             Interlocked.Increment(ref _accepted);
-            if (Mode == FaultMode.Cut || _links.Count >= MaxConnections)
+            if (Mode == FaultMode.Cut || _links.Count >= MaxConnections || FromCutProcess(client))
             {
                 Reset(client);
                 continue;
@@ -109,6 +137,9 @@ public sealed class FaultProxy : IAsyncDisposable
             _ = link.RunAsync();
         }
     }
+
+    private bool FromCutProcess(Socket client) =>
+        !_cutProcesses.IsEmpty && client.RemoteEndPoint is IPEndPoint remote && _cutProcesses.Keys.Any(pid => SocketOwner.Holds(pid, remote.Port, Port));
 
     /// <summary>Closes with RST (linger 0): the peer learns at once, as when a middlebox drops the connection.</summary>
     private static void Reset(Socket socket)
@@ -158,6 +189,19 @@ public sealed class FaultProxy : IAsyncDisposable
         public Task Running => _done.Task;
 
         public void Silence() => _silenced = true;
+
+        /// <summary>Whether process <paramref name="processId"/> opened this connection.</summary>
+        public bool From(int processId)
+        {
+            try
+            {
+                return client.RemoteEndPoint is IPEndPoint remote && SocketOwner.Holds(processId, remote.Port, proxy.Port);
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+            {
+                return false;
+            }
+        }
 
         public async Task RunAsync()
         {

@@ -24,6 +24,9 @@ public sealed class SiteMemberProcess(string nodeId, string site, string dataDir
     /// <summary>Whether the member's process is still there (false once it stopped by itself, e.g. downed by its cluster).</summary>
     public bool Alive() => _process is { } p && !p.HasExited;
 
+    /// <summary>The running process's id (for a fault proxy that cuts what it sends).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException($"{NodeId} is not running");
+
     public async Task StartAsync()
     {
         Directory.CreateDirectory(dataDirectory);
