@@ -135,6 +135,8 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             errors.Add($"Node:Cluster:FailureDetectionPause {c.FailureDetectionPause} must be at least 500 ms");
         if (c.StableAfter < TimeSpan.FromSeconds(1))
             errors.Add($"Node:Cluster:StableAfter {c.StableAfter} must be at least 1 s");
+        if (c.RemovalMargin < TimeSpan.FromMilliseconds(100))
+            errors.Add($"Node:Cluster:RemovalMargin {c.RemovalMargin} must be at least 100 ms");
         if (c.ReplicaTimeout < TimeSpan.FromMilliseconds(100))
             errors.Add($"Node:Cluster:ReplicaTimeout {c.ReplicaTimeout} must be at least 100 ms");
     }

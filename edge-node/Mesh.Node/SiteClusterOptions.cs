@@ -32,6 +32,13 @@ public sealed record SiteClusterOptions
     /// side with more members stays up, the smaller side stops; at a tie the side with the lowest address). Default 5 s.</summary>
     public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long after a member left the survivors wait before they start its shards' device agents. Akka's
+    /// default with the split-brain resolver is <see cref="StableAfter"/> again, so that agents on the side that stops
+    /// have ended first; here the single writer does not rest on that wait: an agent acknowledges nothing before a
+    /// majority of the members holds its write (see docs/FEDERATION.md), which a member cut off from the majority cannot
+    /// reach. Default 1 s.</summary>
+    public TimeSpan RemovalMargin { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Shards the site's devices are hashed into; the unit of ownership that moves between members. Keep it
     /// the same on every member. Default 30 (about ten per member for a three-node site).</summary>
     public int Shards { get; init; } = 30;

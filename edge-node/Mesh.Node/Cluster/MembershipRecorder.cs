@@ -8,21 +8,28 @@ namespace Mesh.Node.Cluster;
 /// <summary>
 /// Records the site cluster's membership changes, as this member sees them, in its audit journal
 /// (<see cref="AuditKind.SiteMembership"/>): members are named by their node id (each member carries the role
-/// <c>node:&lt;id&gt;</c>), and each record lists the members up afterwards.
+/// <c>node:&lt;id&gt;</c>), and each record lists the members up afterwards. Removals also pulse
+/// <see cref="MemberRemovals"/>.
 /// </summary>
 public sealed class MembershipRecorder : ReceiveActor
 {
     public const string RolePrefix = "node:";
     private readonly AuditJournal _journal;
+    private readonly MemberRemovals _removals;
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
     private readonly SortedSet<string> _up = new(StringComparer.Ordinal);
     private long _events;
 
-    public MembershipRecorder(AuditJournal journal)
+    public MembershipRecorder(AuditJournal journal, MemberRemovals removals)
     {
         _journal = journal;
+        _removals = removals;
         Receive<ClusterEvent.MemberUp>(e => Record("up", e.Member));
-        Receive<ClusterEvent.MemberRemoved>(e => Record("removed", e.Member));
+        Receive<ClusterEvent.MemberRemoved>(e =>
+        {
+            Record("removed", e.Member);
+            _removals.Pulse();
+        });
         Receive<ClusterEvent.UnreachableMember>(e => Record("unreachable", e.Member));
         Receive<ClusterEvent.ReachableMember>(e => Record("reachable", e.Member));
         Receive<ClusterEvent.IMemberEvent>(_ => { });
@@ -35,7 +42,7 @@ public sealed class MembershipRecorder : ReceiveActor
 
     protected override void PostStop() => _cluster.Unsubscribe(Self);
 
-    public static Props Props(AuditJournal journal) => Akka.Actor.Props.Create(() => new MembershipRecorder(journal));
+    public static Props Props(AuditJournal journal, MemberRemovals removals) => Akka.Actor.Props.Create(() => new MembershipRecorder(journal, removals));
 
     /// <summary>The node id a member carries in its roles, or its address.</summary>
     public static string NodeIdOf(Member m) =>

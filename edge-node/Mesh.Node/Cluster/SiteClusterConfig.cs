@@ -44,6 +44,9 @@ public static class SiteClusterConfig
                   active-strategy = keep-majority
                   stable-after = {{Ms(o.StableAfter)}}
                 }
+                # The survivors start a departed member's shards after this margin (not stable-after again): majority
+                # writes, not the margin, keep two members from acknowledging for one device (Node:Cluster:RemovalMargin).
+                down-removal-margin = {{Ms(o.RemovalMargin)}}
                 # A member the others downed stops (its process exits and its supervisor starts it again, fresh).
                 run-coordinated-shutdown-when-down = on
                 sharding {

@@ -86,7 +86,7 @@ public static class NodeServiceCollectionExtensions
                 if (o.Cluster.Enabled)
                 {
                     system.ActorOf(SiteStateBridge.Props(resolver.GetService<SiteStateStore>(), DistributedData.Get(system).Replicator), "site-state");
-                    system.ActorOf(MembershipRecorder.Props(resolver.GetService<AuditJournal>()), "membership");
+                    system.ActorOf(MembershipRecorder.Props(resolver.GetService<AuditJournal>(), resolver.GetService<MemberRemovals>()), "membership");
                     if (o.Mqtt.Mode == MqttMode.Embedded)
                     {
                         // Devices are on the members' own brokers: commands an owner sends reach them through every member.
@@ -105,6 +105,7 @@ public static class NodeServiceCollectionExtensions
         services.AddSingleton<LocalPolicyFile>();
         services.AddHostedService(sp => sp.GetRequiredService<LocalPolicyFile>());
         services.AddSingleton<LocalApprovals>();
+        services.AddSingleton<MemberRemovals>();
         services.AddSingleton<IngestPipeline>();
         var configured = configuration.GetSection(NodeOptions.Section).Get<NodeOptions>();
         if ((configured?.Mqtt.Mode ?? MqttMode.Embedded) == MqttMode.Embedded)

@@ -22,6 +22,9 @@ internal static partial class IngestLog
     [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Could not publish to {Topic}")]
     public static partial void PublishFailed(ILogger logger, Exception ex, string topic);
 
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "A site member left while {Device} reading {Seq} was being decided; asked its agent again")]
+    public static partial void AskedAgain(ILogger logger, string device, long seq);
+
     [LoggerMessage(EventId = 1007, Level = LogLevel.Debug, Message = "Message on {Topic} from {ClientId} held: the audit backlog is full; closing the connection so the device resends it")]
     public static partial void HeldBacklogFull(ILogger logger, string topic, string clientId);
 }

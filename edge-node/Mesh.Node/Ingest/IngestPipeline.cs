@@ -29,10 +29,12 @@ public sealed class IngestPipeline
     private readonly SiteId _site;
     private readonly CommandSender _commands;
     private readonly LocalApprovals _localApprovals;
+    private readonly Cluster.MemberRemovals _removals;
 
     public IngestPipeline(IOptions<NodeOptions> options, AuditJournal journal, IRequiredActor<DeviceManager> devices, CommandSender commands,
-        LocalApprovals localApprovals, NodeStats stats, TimeProvider time, ILogger<IngestPipeline> logger)
+        LocalApprovals localApprovals, Cluster.MemberRemovals removals, NodeStats stats, TimeProvider time, ILogger<IngestPipeline> logger)
     {
+        _removals = removals;
         _commands = commands;
         _localApprovals = localApprovals;
         _options = options.Value;
@@ -75,7 +77,7 @@ public sealed class IngestPipeline
             return await RejectAsync(topic, device, payload, parsed.Error!, ct);
 
         var digest = Convert.ToHexStringLower(SHA256.HashData(payload.Span));
-        var reply = await _devices.ActorRef.Ask<DeviceReplies.Recorded>(new DeviceCommands.Observe(observation, digest), _options.Ingest.DecisionTimeout, ct).ConfigureAwait(false);
+        var reply = await DecideAsync(new DeviceCommands.Observe(observation, digest), ct).ConfigureAwait(false);
         if (reply.Outcome == DecisionOutcome.Duplicate)
             _stats.CountDuplicate();
         else
@@ -83,6 +85,66 @@ public sealed class IngestPipeline
         if (reply.Publish.Count > 0)
             await PublishCommandsAsync(site, device, observation.Seq, reply.Publish, ct).ConfigureAwait(false);
         return reply.Outcome == DecisionOutcome.Duplicate ? IngestOutcome.Duplicate : IngestOutcome.Accepted;
+    }
+
+    /// <summary>
+    /// Asks the device's agent to decide the reading, within <see cref="IngestOptions.DecisionTimeout"/>. On a site
+    /// member, a member leaving the cluster meanwhile may have taken the agent, and the question, with it: the reading
+    /// is asked again at once (its agent, wherever the shard now lives, recognises a reading it has seen), and the first
+    /// answer releases the acknowledgement. Agents hand commands out only with records they newly wrote, so at most one
+    /// answer carries them; when that answer is not the first, it still sends them, once.
+    /// </summary>
+    private async Task<DeviceReplies.Recorded> DecideAsync(DeviceCommands.Observe observe, CancellationToken ct)
+    {
+        var deadline = _time.GetUtcNow() + _options.Ingest.DecisionTimeout;
+        var removed = _removals.NextAsync();
+        var asks = new List<Task<DeviceReplies.Recorded>> { _devices.ActorRef.Ask<DeviceReplies.Recorded>(observe, _options.Ingest.DecisionTimeout, ct) };
+        while (true)
+        {
+            var live = asks.Where(a => !a.IsFaulted && !a.IsCanceled).ToArray();
+            if (live.Length == 0)
+                return await asks[^1].ConfigureAwait(false);
+            var done = await Task.WhenAny([.. live, removed]).ConfigureAwait(false);
+            if (done == removed)
+            {
+                removed = _removals.NextAsync();
+                var left = deadline - _time.GetUtcNow();
+                if (left > TimeSpan.Zero)
+                {
+                    IngestLog.AskedAgain(_logger, observe.Device, observe.Observation.Seq);
+                    asks.Add(_devices.ActorRef.Ask<DeviceReplies.Recorded>(observe, left, ct));
+                }
+                continue;
+            }
+            var answered = (Task<DeviceReplies.Recorded>)done;
+            if (!answered.IsCompletedSuccessfully)
+                continue;
+            var reply = answered.Result;
+            if (asks.Count > 1)
+                _ = SendLateCommandsAsync([.. asks.Where(a => a != answered)], sent: reply.Publish.Count > 0, observe.Observation, ct);
+            return reply;
+        }
+    }
+
+    /// <summary>Sends the commands a later answer carries, when the answer used carried none.</summary>
+    private async Task SendLateCommandsAsync(Task<DeviceReplies.Recorded>[] others, bool sent, Observation o, CancellationToken ct)
+    {
+        foreach (var other in others)
+        {
+            try
+            {
+                var late = await other.ConfigureAwait(false);
+                if (!sent && late.Publish.Count > 0)
+                {
+                    sent = true;
+                    await PublishCommandsAsync(o.Site, o.Device, o.Seq, late.Publish, ct).ConfigureAwait(false);
+                }
+            }
+            catch (Exception)
+            {
+                // Never answered: the usual end of an ask that went to the member that left.
+            }
+        }
     }
 
     private async Task PublishCommandsAsync(SiteId site, DeviceId device, long seq, IReadOnlyList<RuleFired> fired, CancellationToken ct)

@@ -55,6 +55,11 @@ public sealed class NodeOptionsValidatorTests
             .ShouldHaveSingleItem().ShouldStartWith(expected);
 
     [Fact]
+    public void Validate_ClusterRemovalMarginTooShort_NamesTheKey() =>
+        Errors(Valid with { Cluster = new SiteClusterOptions { Enabled = true, Seeds = ["127.0.0.1:4053"], RemovalMargin = TimeSpan.FromMilliseconds(50) } })
+            .ShouldHaveSingleItem().ShouldStartWith("Node:Cluster:RemovalMargin");
+
+    [Fact]
     public void Validate_ClusterOffWithNoSeeds_Passes() =>
         Errors(Valid with { Cluster = new SiteClusterOptions { Enabled = false } }).ShouldBeEmpty();
 }
