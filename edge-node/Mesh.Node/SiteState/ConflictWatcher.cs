@@ -34,6 +34,7 @@ public sealed partial class ConflictWatcher : Microsoft.Extensions.Hosting.IHost
         _logger = logger;
         _site = new SiteId(options.Value.Site);
         store.Merged += OnMerged;
+        store.Written += OnWritten;
     }
 
     /// <summary>Nothing to start: the watcher listens from construction (the host creates it at start).</summary>
@@ -42,8 +43,13 @@ public sealed partial class ConflictWatcher : Microsoft.Extensions.Hosting.IHost
     public Task StopAsync(CancellationToken cancellationToken)
     {
         _store.Merged -= OnMerged;
+        _store.Written -= OnWritten;
         return Task.CompletedTask;
     }
+
+    /// <summary>A command this node wrote may stand beside another node's different answer to the same reading (see
+    /// <see cref="CommandConflicts.Contradicts"/>): that conflict is found here, not only when the other's write arrives.</summary>
+    private void OnWritten(SiteEntry entry) => OnMerged([entry]);
 
     private void OnMerged(IReadOnlyList<SiteEntry> changed)
     {

@@ -73,15 +73,22 @@ public sealed class SiteStateStore(string nodeId, HybridLogicalClock clock)
     }
 
     /// <summary>Records a command this node sent to <paramref name="device"/>; it replaces every command of the device
-    /// this node has seen, and the device's mode follows it.</summary>
+    /// this node has seen but another node's different answer to the same reading, and the device's mode follows it.</summary>
     /// <param name="settles">When the command settles a conflict: the register's values it replaces (see
     /// <see cref="DeviceCommand.Settles"/>).</param>
     public void RecordCommand(string device, string action, string rule, int priority, long readingSeq, IReadOnlyList<SettledCommand>? settles = null)
     {
         var stamp = Clock.Now();
         var command = new DeviceCommand(action, rule, priority, stamp, readingSeq) { Settles = settles };
+        // Another node's different answer to the same reading stays beside this one (the conflict rule decides), unless
+        // this command settles the conflict.
         Write(SiteKeys.Commands(device), key => new CommandsEntry(key, MvRegister<DeviceCommand>.Empty),
-            e => ((CommandsEntry)e) with { Commands = ((CommandsEntry)e).Commands.Write(NodeId, command) });
+            e => ((CommandsEntry)e) with
+            {
+                Commands = settles is null
+                    ? ((CommandsEntry)e).Commands.Write(NodeId, command, other => CommandConflicts.Contradicts(other, NodeId, action, readingSeq))
+                    : ((CommandsEntry)e).Commands.Write(NodeId, command),
+            });
         Write(SiteKeys.Mode(device), key => new ModeEntry(key, new LwwRegister<DeviceMode>(new DeviceMode("", "", 0, 0), default)),
             e => ((ModeEntry)e) with { Register = ((ModeEntry)e).Register.Write(new DeviceMode(action, rule, priority, readingSeq), stamp) });
     }

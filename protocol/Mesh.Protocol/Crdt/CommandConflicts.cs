@@ -27,6 +27,16 @@ public static class CommandConflicts
             losers.Select(l => (l.Dot, l.Command)).ToArray(), reason);
     }
 
+    /// <summary>
+    /// Whether <paramref name="other"/>, a value already in the register, contradicts the command <paramref name="node"/>
+    /// is about to write for reading <paramref name="readingSeq"/>: another node's different answer to the same reading.
+    /// Such a value stays beside the new command instead of being replaced by it (<see cref="MvRegister{T}.Write(string, T, Func{T, bool})"/>):
+    /// a node that happened to see the other's answer first did not decide with it in mind, so the rule, not the arrival
+    /// order, picks the winner. Answers to different readings are a newer decision replacing an older one.
+    /// </summary>
+    public static bool Contradicts(DeviceCommand other, string node, string action, long readingSeq) =>
+        readingSeq != 0 && other.ReadingSeq == readingSeq && other.NodeId != node && other.Action != action;
+
     /// <summary>The conflict a settled register records: when its value settles contradictory commands (see
     /// <see cref="DeviceCommand.Settles"/>), the conflict among those, exactly as a replica that held them finds it.</summary>
     public static CommandConflict? Settled(string device, IReadOnlyList<(Dot Dot, DeviceCommand Command)> values) =>

@@ -21,6 +21,10 @@ public sealed class MvRegister<T> : IEquatable<MvRegister<T>>
 
     public MvRegister<T> Write(string nodeId, T value) => new(Kernel.RemoveWhere(_ => true).Add(nodeId, value));
 
+    /// <summary>A write that replaces the values it has seen except those <paramref name="keep"/> holds on to: they stay
+    /// beside it as if the write had been concurrent with them (merge treats them so on every replica).</summary>
+    public MvRegister<T> Write(string nodeId, T value, Func<T, bool> keep) => new(Kernel.RemoveWhere(v => !keep(v)).Add(nodeId, value));
+
     public MvRegister<T> Merge(MvRegister<T> other) => ReferenceEquals(this, other) ? this : new(Kernel.Merge(other.Kernel));
 
     public bool Equals(MvRegister<T>? other) => other is not null && Kernel.Equals(other.Kernel);

@@ -57,6 +57,30 @@ public sealed class CommandConflictTests
     }
 
     [Fact]
+    public void Write_AnotherNodesAnswerToTheSameReadingSeenFirst_StaysBesideItAndTheRuleDecides()
+    {
+        var a = Command("fan-high", 20, T0, 0, "edge-a");
+        var seenByB = MvRegister<DeviceCommand>.Empty.Write("edge-a", a);
+        // edge-b answers the same reading (seq 1) after edge-a's answer reached it; it did not decide with it in mind.
+        var b = Command("fan-off", 10, T0 + 5, 0, "edge-b");
+        var both = seenByB.Write("edge-b", b, other => CommandConflicts.Contradicts(other, "edge-b", b.Action, b.ReadingSeq));
+        both.Values.Select(v => v.Value.Action).ShouldBe(["fan-high", "fan-off"], ignoreOrder: true);
+        CommandConflicts.Resolve("fan-1", both.Values)!.Winner.Action.ShouldBe("fan-high", "priority 20, though edge-b wrote last");
+        // Merging with edge-a's replica keeps both on every replica.
+        seenByB.Merge(both).ShouldBe(both.Merge(seenByB));
+        seenByB.Merge(both).Values.Count.ShouldBe(2);
+
+        // A command for a later reading is a newer decision: it replaces.
+        var later = Command("fan-low", 1, T0 + 60_000, 0, "edge-b") with { ReadingSeq = 2 };
+        both.Write("edge-b", later, other => CommandConflicts.Contradicts(other, "edge-b", later.Action, later.ReadingSeq))
+            .Values.ShouldHaveSingleItem().Value.Action.ShouldBe("fan-low");
+        // The same node's own earlier answer and an agreeing answer are replaced too.
+        CommandConflicts.Contradicts(a, "edge-a", "fan-off", 1).ShouldBeFalse("its own");
+        CommandConflicts.Contradicts(a, "edge-b", "fan-high", 1).ShouldBeFalse("the same action");
+        CommandConflicts.Contradicts(a with { ReadingSeq = 0 }, "edge-b", "fan-off", 0).ShouldBeFalse("commands that answer no reading");
+    }
+
+    [Fact]
     public void Settled_RegisterCollapsedByTheLoser_GivesTheSameConflictAsTheOpenRegister()
     {
         var open = Concurrent(Command("fan-high", 10, T0 + 5, 0, "edge-a"), Command("fan-off", 20, T0, 0, "edge-b"));
