@@ -39,7 +39,7 @@ public sealed class CommandConflictTests
         (await device.PublishAsync(Readings.Telemetry(Site, "fan-1"), Readings.Temperature(1, 35))).ShouldBeTrue();
 
         await Poll.UntilAsync(() => Conflict(a) is not null && Conflict(b) is not null, TimeSpan.FromSeconds(60),
-            () => $"both nodes record the conflict; commands at the device: {string.Join(", ", device.Received.Select(r => r.Payload))}; journals: a {string.Join(",", JournalFile.ReadAll(a.JournalPath).Select(r => r.Kind))} b {string.Join(",", JournalFile.ReadAll(b.JournalPath).Select(r => r.Kind))}; broker log:\n{broker.Log}");
+            () => $"both nodes record the conflict; commands at the device: {string.Join(", ", device.Received.Select(r => r.Payload))}; journals: a {string.Join(",", JournalFile.ReadAll(a.JournalPath).Select(r => r.Kind))} b {string.Join(",", JournalFile.ReadAll(b.JournalPath).Select(r => r.Kind))}; edge-a said:\n{a.Node.Log}\nedge-b said:\n{b.Node.Log}");
         var atA = Conflict(a)!;
         var atB = Conflict(b)!;
         atA.MessageKey.ShouldBe(atB.MessageKey, "the same conflict id on both sides");
@@ -83,7 +83,7 @@ public sealed class CommandConflictTests
                 priority: {priority}
             """);
         var node = await LocalNode.StartAsync(nodeId, Site, dir.Sub(nodeId), hub.Address.ToString(), mqttPort: broker.Port,
-            extraArgs: ["--Node:Mqtt:Mode=External", "--Node:Mqtt:Host=127.0.0.1", $"--Node:Policy:File={policy}", "--Node:Sync:GossipInterval=00:00:00.200", .. sync]);
+            logLevel: Microsoft.Extensions.Logging.LogLevel.Information, extraArgs: ["--Node:Mqtt:Mode=External", "--Node:Mqtt:Host=127.0.0.1", $"--Node:Policy:File={policy}", "--Node:Sync:GossipInterval=00:00:00.200", .. sync]);
         var subscriber = node.Host.Services.GetRequiredService<ExternalBrokerSubscriber>();
         await Poll.UntilAsync(() => subscriber.IsSubscribed, TimeSpan.FromSeconds(30), $"{nodeId} subscribed at mosquitto");
         return new Member(node, node.JournalPath);

@@ -23,16 +23,6 @@ public sealed class MosquittoBroker : IDisposable
 
     public int Port { get; }
 
-    /// <summary>What the broker logged so far (connections, subscriptions, errors): for failure messages.</summary>
-    public string Log
-    {
-        get
-        {
-            lock (_output)
-                return _output.ToString();
-        }
-    }
-
     /// <summary>Starts a Mosquitto of its own on a free port. Another test may take the port between probing and binding:
     /// then this Mosquitto exits, and it starts again on another port; it returns only once its own process logged that
     /// it runs, so a test never talks to some other listener on that port.</summary>

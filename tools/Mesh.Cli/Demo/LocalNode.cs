@@ -12,15 +12,19 @@ namespace Mesh.Cli.Demo;
 /// <summary>A node started in this process, with its embedded broker on a loopback port.</summary>
 public sealed class LocalNode : IAsyncDisposable
 {
-    private LocalNode(IHost host, string nodeId, string site, string dataDirectory)
+    private LocalNode(IHost host, string nodeId, string site, string dataDirectory, RecentLog log)
     {
         Host = host;
+        Log = log;
         NodeId = nodeId;
         Site = site;
         DataDirectory = dataDirectory;
     }
 
     public IHost Host { get; }
+
+    /// <summary>What the node logged lately (at the level it logs at).</summary>
+    public RecentLog Log { get; }
 
     public string NodeId { get; }
 
@@ -72,14 +76,16 @@ public sealed class LocalNode : IAsyncDisposable
             $"--Logging:LogLevel:Default={logLevel}",
             .. extraArgs,
         ];
+        var log = new RecentLog();
         var host = NodeHost.Build(args, builder =>
         {
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+            builder.Logging.AddProvider(log);
             builder.Logging.SetMinimumLevel(logLevel);
         });
         await host.StartAsync().ConfigureAwait(false);
-        return new LocalNode(host, nodeId, site, dataDirectory);
+        return new LocalNode(host, nodeId, site, dataDirectory, log);
     }
 
     /// <summary>Waits until the hub has acknowledged everything in the journal; false at the deadline.</summary>
