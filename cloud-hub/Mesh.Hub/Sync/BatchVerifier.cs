@@ -25,8 +25,8 @@ public static class BatchVerifier
         return verdict.Ok && malformed is not null ? BatchVerdict.Refused(malformed, stored) : verdict;
     }
 
-    /// <summary>Verifies records decoded already (NATS carries one record per message, and its consumer decodes
-    /// them to group and order them).</summary>
+    /// <summary>Verifies records decoded already (the NATS consumer decodes them to group and order the records of
+    /// several messages).</summary>
     /// <param name="storedHashes">Reads the stored hashes of sequences in [from, to]; called at most once.</param>
     public static BatchVerdict Verify(
         string nodeId,
