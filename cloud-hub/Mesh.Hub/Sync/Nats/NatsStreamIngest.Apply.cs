@@ -36,11 +36,15 @@ internal sealed partial class NatsStreamIngest
         public int[] Pending { get; } = new int[messages.Count];
         public bool[] Held { get; } = new bool[messages.Count];
 
+        /// <summary>Records decoded from the messages so far.</summary>
+        public int Records { get; set; }
+
         public ulong StreamSeq(int message) => Messages[message].Metadata?.Sequence.Stream ?? 0;
     }
 
-    /// <summary>Applies a batch run by run of consecutive messages of one node (one subject).</summary>
-    private async Task ApplyAsync(List<INatsJSMsg<byte[]>> batch, bool[] settled, CancellationToken ct)
+    /// <summary>Applies a batch run by run of consecutive messages of one node (one subject); returns how many records
+    /// its messages carried.</summary>
+    private async Task<int> ApplyAsync(List<INatsJSMsg<byte[]>> batch, bool[] settled, CancellationToken ct)
     {
         var fetched = new Fetched(batch, settled);
         for (var from = 0; from < batch.Count;)
@@ -52,6 +56,7 @@ internal sealed partial class NatsStreamIngest
             await ApplyNodeAsync(fetched, from, to, ct).ConfigureAwait(false);
             from = to;
         }
+        return fetched.Records;
     }
 
     /// <summary>
@@ -79,6 +84,7 @@ internal sealed partial class NatsStreamIngest
                 continue;
             }
             f.Pending[i] = records.Count;
+            f.Records += records.Count;
             decoded.AddRange(records.Select(r => new Entry(i, r, nodeHead)));
         }
         if (decoded.Count == 0)

@@ -20,6 +20,11 @@ internal sealed partial class NatsStreamIngest(
     private const int StreamNotFound = 10059;
     private readonly NatsHubOptions _o = hub.Nats;
 
+    /// <summary>Records per message in the last batch applied. A fetch asks for about FetchBatch records' worth of
+    /// messages, so it holds about as many records whether nodes send batches or one-record messages. It starts at what
+    /// nodes send by default (<c>Node:Sync:NatsRecordsPerMessage</c>), so a first fetch of a large backlog stays small.</summary>
+    private double _recordsPerMessage = 256;
+
     public async Task RunAsync(CancellationToken stopping)
     {
         var retry = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
@@ -62,8 +67,7 @@ internal sealed partial class NatsStreamIngest(
             MaxDeliver = -1,
         }, stopping).ConfigureAwait(false);
         HubLog.NatsConsuming(logger, stream, site, domain, _o.Durable);
-        var fetch = new NatsJSFetchOpts { MaxMsgs = _o.FetchBatch, Expires = _o.FetchWait };
-        var fetching = FetchAsync(consumer, fetch);
+        var fetching = FetchAsync(consumer, NextFetch());
         try
         {
             while (true)
@@ -76,13 +80,14 @@ internal sealed partial class NatsStreamIngest(
                     stopping.ThrowIfCancellationRequested();
                 }
                 // The next batch is fetched while this one is applied: the server's delivery overlaps the hub's work.
-                fetching = FetchAsync(consumer, fetch);
+                fetching = FetchAsync(consumer, NextFetch());
                 if (batch.Count == 0)
                     continue;
                 var settled = new bool[batch.Count];
                 try
                 {
-                    await ApplyAsync(batch, settled, stopping).ConfigureAwait(false);
+                    var records = await ApplyAsync(batch, settled, stopping).ConfigureAwait(false);
+                    _recordsPerMessage = Math.Max(1, (double)records / batch.Count);
                 }
                 finally
                 {
@@ -95,6 +100,12 @@ internal sealed partial class NatsStreamIngest(
             await ReleaseAsync(fetching).ConfigureAwait(false);
         }
     }
+
+    private NatsJSFetchOpts NextFetch() => new()
+    {
+        MaxMsgs = (int)Math.Clamp(Math.Round(_o.FetchBatch / _recordsPerMessage), 1, _o.FetchBatch),
+        Expires = _o.FetchWait,
+    };
 
     /// <summary>One whole fetch. Not cancellable on purpose: everything the server sends for it must reach the
     /// batch to be settled; it ends by itself within FetchWait.</summary>
