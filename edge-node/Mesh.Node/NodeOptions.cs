@@ -137,8 +137,8 @@ public sealed record SyncOptions
     public TimeSpan NatsMaxAge { get; init; } = TimeSpan.FromDays(7);
 
     /// <summary>With <c>Transport=Nats</c>: most records in one JetStream message (consecutive records in one protobuf
-    /// <c>AuditBatch</c>, docs/NATS.md); a message also stays below 512 KiB. Within 1..1000. Default 256.</summary>
-    public int NatsRecordsPerMessage { get; init; } = 256;
+    /// <c>AuditBatch</c>, docs/NATS.md); a message also stays below 512 KiB. Within 1..1000. Default 250 (a divisor of the journal read, BatchSize, and of the hub's fetch and transaction size, 1000 by default).</summary>
+    public int NatsRecordsPerMessage { get; init; } = 250;
 
     /// <summary>Most records in one batch (with NATS: read from the journal at once). Default 500.</summary>
     public int BatchSize { get; init; } = 500;

@@ -29,9 +29,9 @@ internal sealed partial class NatsStreamIngest
     /// <summary>A fetch and how far each message is settled. A message is acked once every record it carries is
     /// stored (<see cref="Pending"/> 0), nak'd with GapRetryDelay when one of them must come again (<see cref="Held"/>),
     /// terminated when one is refused.</summary>
-    private sealed class Fetched(List<INatsJSMsg<byte[]>> messages, bool[] settled)
+    private sealed class Fetched(List<Delivery> messages, bool[] settled)
     {
-        public List<INatsJSMsg<byte[]>> Messages { get; } = messages;
+        public List<Delivery> Messages { get; } = messages;
         public bool[] Settled { get; } = settled;
         public int[] Pending { get; } = new int[messages.Count];
         public bool[] Held { get; } = new bool[messages.Count];
@@ -39,18 +39,18 @@ internal sealed partial class NatsStreamIngest
         /// <summary>Records decoded from the messages so far.</summary>
         public int Records { get; set; }
 
-        public ulong StreamSeq(int message) => Messages[message].Metadata?.Sequence.Stream ?? 0;
+        public ulong StreamSeq(int message) => Messages[message].Msg.Metadata?.Sequence.Stream ?? 0;
     }
 
     /// <summary>Applies a batch run by run of consecutive messages of one node (one subject); returns how many records
     /// its messages carried.</summary>
-    private async Task<int> ApplyAsync(List<INatsJSMsg<byte[]>> batch, bool[] settled, CancellationToken ct)
+    private async Task<int> ApplyAsync(List<Delivery> batch, bool[] settled, CancellationToken ct)
     {
         var fetched = new Fetched(batch, settled);
         for (var from = 0; from < batch.Count;)
         {
             var to = from + 1;
-            while (to < batch.Count && batch[to].Subject == batch[from].Subject)
+            while (to < batch.Count && batch[to].Msg.Subject == batch[from].Msg.Subject)
                 to++;
             ct.ThrowIfCancellationRequested();
             await ApplyNodeAsync(fetched, from, to, ct).ConfigureAwait(false);
@@ -68,7 +68,7 @@ internal sealed partial class NatsStreamIngest
     /// </summary>
     private async Task ApplyNodeAsync(Fetched f, int from, int to, CancellationToken ct)
     {
-        var subject = f.Messages[from].Subject;
+        var subject = f.Messages[from].Msg.Subject;
         if (!NatsSubjects.TryParseSubject(subject, out var subjectSite, out var node) || subjectSite != site)
         {
             for (var i = from; i < to; i++)
@@ -78,7 +78,8 @@ internal sealed partial class NatsStreamIngest
         var decoded = new List<Entry>();
         for (var i = from; i < to; i++)
         {
-            if (Decode(f.Messages[i], out var records, out var nodeHead) is { } problem)
+            var (_, problem, records, nodeHead) = f.Messages[i].Decoded();
+            if (problem is not null)
             {
                 await TerminateAsync(f, i, $"node {node}: {problem}").ConfigureAwait(false);
                 continue;
@@ -185,7 +186,7 @@ internal sealed partial class NatsStreamIngest
             {
                 if (--f.Pending[m] == 0 && !f.Held[m] && !f.Settled[m])
                 {
-                    await f.Messages[m].AckAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                    await f.Messages[m].Msg.AckAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
                     f.Settled[m] = true;
                 }
             }
@@ -230,14 +231,14 @@ internal sealed partial class NatsStreamIngest
             if (f.Settled[m])
                 continue;
             HubLog.NatsRecordRefused(logger, node, entry.Sequence, f.StreamSeq(m), stream, refusal.Problem, store.FindNode(node)?.LastSeq ?? 0, refusal.Message);
-            await f.Messages[m].AckTerminateAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            await f.Messages[m].Msg.AckTerminateAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
             f.Settled[m] = true;
         }
     }
 
     private async Task TerminateAsync(Fetched f, int message, string reason)
     {
-        var msg = f.Messages[message];
+        var msg = f.Messages[message].Msg;
         HubLog.NatsMessageRefused(logger, f.StreamSeq(message), stream, msg.Subject, reason);
         await msg.AckTerminateAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
         f.Settled[message] = true;
@@ -245,7 +246,7 @@ internal sealed partial class NatsStreamIngest
 
     private async Task NakLaterAsync(Fetched f, int message)
     {
-        await f.Messages[message].NakAsync(new AckOpts { NakDelay = _o.GapRetryDelay }, CancellationToken.None).ConfigureAwait(false);
+        await f.Messages[message].Msg.NakAsync(new AckOpts { NakDelay = _o.GapRetryDelay }, CancellationToken.None).ConfigureAwait(false);
         f.Settled[message] = true;
     }
 }

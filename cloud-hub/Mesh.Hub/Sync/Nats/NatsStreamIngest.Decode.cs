@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using Google.Protobuf;
 using Mesh.Protocol;
 using Mesh.Protocol.Audit;
@@ -10,6 +11,47 @@ namespace Mesh.Hub.Sync.Nats;
 
 internal sealed partial class NatsStreamIngest
 {
+    /// <summary>A fetched message and what it carries, decoded when it arrived.</summary>
+    private sealed class Delivery
+    {
+        private readonly string? _problem;
+        private readonly List<ReceivedRecord> _records;
+        private readonly long _nodeHead;
+        private readonly ExceptionDispatchInfo? _failure;
+
+        private Delivery(INatsJSMsg<byte[]> msg, string? problem, List<ReceivedRecord> records, long nodeHead, ExceptionDispatchInfo? failure)
+        {
+            Msg = msg;
+            _problem = problem;
+            _records = records;
+            _nodeHead = nodeHead;
+            _failure = failure;
+        }
+
+        public INatsJSMsg<byte[]> Msg { get; }
+
+        public static Delivery Of(INatsJSMsg<byte[]> msg)
+        {
+            try
+            {
+                var problem = Decode(msg, out var records, out var nodeHead);
+                return new Delivery(msg, problem, records, nodeHead, null);
+            }
+            catch (Exception ex)
+            {
+                // Not a verdict on the message: the batch fails when it is applied, and its messages come again.
+                return new Delivery(msg, null, [], 0, ExceptionDispatchInfo.Capture(ex));
+            }
+        }
+
+        /// <summary>Its records and the node's head, or why it carries none; rethrows what decoding it threw.</summary>
+        public (INatsJSMsg<byte[]> Msg, string? Problem, List<ReceivedRecord> Records, long NodeHead) Decoded()
+        {
+            _failure?.Throw();
+            return (Msg, _problem, _records, _nodeHead);
+        }
+    }
+
     /// <summary>The records a message carries — a batch's (header <c>Mesh-Format: batch</c>) or the one of a message
     /// without that header — or why it carries none. Only the form is checked here; hashes, owner, site and chain are
     /// verified record by record when they are stored, so the good records before a bad one still count.</summary>
