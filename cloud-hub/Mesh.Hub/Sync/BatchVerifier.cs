@@ -62,7 +62,9 @@ public static class BatchVerifier
                 continue;
             }
 
-            var step = ChainVerifier.Step(head, record, nodeId);
+            // CheckEnvelope hashed the canonical bytes and found the envelope's hash: the record need not be encoded
+            // or hashed again.
+            var step = ChainVerifier.StepHashChecked(head, record, nodeId);
             if (!step.Ok)
                 return BatchVerdict.Refused(SyncRefusal.FromChain(nodeId, step), stored);
             head = step.Head;
