@@ -78,8 +78,8 @@ internal static partial class HubLog
     [LoggerMessage(EventId = 61, Level = LogLevel.Warning, Message = "NATS: stream {Stream} ({Domain}) starts with MESH_AUDIT_ but does not name a site as docs/NATS.md encodes it; ignored")]
     public static partial void NatsStreamIgnored(ILogger logger, string stream, string domain);
 
-    [LoggerMessage(EventId = 62, Level = LogLevel.Warning, Message = "NATS: node {NodeId}: record {Sequence} in stream {Stream} refused ({Problem}) and terminated; the hub keeps head {StoredSeq}: {Reason}")]
-    public static partial void NatsRecordRefused(ILogger logger, string nodeId, long sequence, string stream, SyncProblem problem, long storedSeq, string reason);
+    [LoggerMessage(EventId = 62, Level = LogLevel.Warning, Message = "NATS: node {NodeId}: record {Sequence} in message {StreamSeq} of stream {Stream} refused ({Problem}); the message is terminated and the hub keeps head {StoredSeq}: {Reason}")]
+    public static partial void NatsRecordRefused(ILogger logger, string nodeId, long sequence, ulong streamSeq, string stream, SyncProblem problem, long storedSeq, string reason);
 
     [LoggerMessage(EventId = 63, Level = LogLevel.Information, Message = "NATS: node {NodeId}: the hub holds up to {StoredSeq} but stream {Stream} delivered {FirstSeq}..{LastSeq}; holding them back until the missing records arrive")]
     public static partial void NatsGapHeld(ILogger logger, string nodeId, long storedSeq, string stream, long firstSeq, long lastSeq);

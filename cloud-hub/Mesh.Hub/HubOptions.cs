@@ -65,7 +65,10 @@ public sealed record NatsHubOptions
     /// <summary>Name of the hub's durable consumer on each stream. Default <c>mesh-hub</c>.</summary>
     public string Durable { get; init; } = "mesh-hub";
 
-    /// <summary>Most messages taken in one fetch; they are applied in batches of at most <c>Hub:MaxBatchRecords</c>. Default 1000.</summary>
+    /// <summary>About the most records taken in one fetch: it asks for as many messages as hold this many records, judged
+    /// by the records per message of the last fetch (a batch message holds several, an old one-record message one), and
+    /// never for more than this many messages. They are stored in transactions of at most <c>Hub:MaxBatchRecords</c>.
+    /// Default 1000.</summary>
     public int FetchBatch { get; init; } = 1000;
 
     /// <summary>Longest a fetch waits for messages; also bounds how long a stopping hub waits for one. Default 1 s.</summary>

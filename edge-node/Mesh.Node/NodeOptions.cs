@@ -136,6 +136,10 @@ public sealed record SyncOptions
     /// creates it. Must outlast the longest hub outage. Default 7 days.</summary>
     public TimeSpan NatsMaxAge { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>With <c>Transport=Nats</c>: most records in one JetStream message (consecutive records in one protobuf
+    /// <c>AuditBatch</c>, docs/NATS.md); a message also stays below 512 KiB. Within 1..1000. Default 250 (a divisor of the journal read, BatchSize, and of the hub's fetch and transaction size, 1000 by default).</summary>
+    public int NatsRecordsPerMessage { get; init; } = 250;
+
     /// <summary>Most records in one batch (with NATS: read from the journal at once). Default 500.</summary>
     public int BatchSize { get; init; } = 500;
 
@@ -170,7 +174,7 @@ public enum SyncTransport
     /// <summary>The <c>AuditSync</c> gRPC stream to <c>Node:Sync:HubUrl</c>.</summary>
     Grpc,
 
-    /// <summary>JetStream at <c>Node:Sync:NatsUrl</c>, one message per record; the hub consumes the site's stream.</summary>
+    /// <summary>JetStream at <c>Node:Sync:NatsUrl</c>, runs of records in one message each; the hub consumes the site's stream.</summary>
     Nats,
 }
 

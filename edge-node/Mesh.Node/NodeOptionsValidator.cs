@@ -75,6 +75,8 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             errors.Add($"Node:NodeId '{o.NodeId}' cannot name a NATS subject: it {nodeProblem}");
         if (NatsSubjects.Check(o.Site) is { } siteProblem)
             errors.Add($"Node:Site '{o.Site}' cannot name a JetStream stream: it {siteProblem}");
+        if (o.Sync.NatsRecordsPerMessage < 1 || o.Sync.NatsRecordsPerMessage > NatsSubjects.MaxRecordsPerMessage)
+            errors.Add($"Node:Sync:NatsRecordsPerMessage {o.Sync.NatsRecordsPerMessage} must be within 1..{NatsSubjects.MaxRecordsPerMessage}");
         if (o.Sync.NatsMaxAge < TimeSpan.FromMinutes(1) || o.Sync.NatsMaxAge > TimeSpan.FromDays(3650))
             errors.Add($"Node:Sync:NatsMaxAge {o.Sync.NatsMaxAge} must be within 1 min .. 3650 days");
     }

@@ -25,8 +25,8 @@ public static class BatchVerifier
         return verdict.Ok && malformed is not null ? BatchVerdict.Refused(malformed, stored) : verdict;
     }
 
-    /// <summary>Verifies records decoded already (NATS carries one record per message, and its consumer decodes
-    /// them to group and order them).</summary>
+    /// <summary>Verifies records decoded already (the NATS consumer decodes them to group and order the records of
+    /// several messages).</summary>
     /// <param name="storedHashes">Reads the stored hashes of sequences in [from, to]; called at most once.</param>
     public static BatchVerdict Verify(
         string nodeId,
@@ -62,7 +62,9 @@ public static class BatchVerifier
                 continue;
             }
 
-            var step = ChainVerifier.Step(head, record, nodeId);
+            // CheckEnvelope hashed the canonical bytes and found the envelope's hash: the record need not be encoded
+            // or hashed again.
+            var step = ChainVerifier.StepHashChecked(head, record, nodeId);
             if (!step.Ok)
                 return BatchVerdict.Refused(SyncRefusal.FromChain(nodeId, step), stored);
             head = step.Head;

@@ -1,5 +1,7 @@
+using System.Text;
 using Mesh.Node.Audit;
 using Mesh.Protocol.Audit;
+using Mesh.Protocol.Grpc;
 using Mesh.Protocol.Topics;
 using Microsoft.Data.Sqlite;
 using NATS.Client.JetStream;
@@ -39,7 +41,7 @@ public sealed partial class NatsAuditPublisher
         {
             var created = await js.CreateStreamAsync(new StreamConfig(_stream, [siteSubjects])
             {
-                Description = $"Mesh audit records of site {_options.Site}, one message per record (docs/NATS.md)",
+                Description = $"Mesh audit records of site {_options.Site}, runs of records in one message each (docs/NATS.md)",
                 Storage = StreamConfigStorage.File,
                 Retention = StreamConfigRetention.Limits,
                 MaxAge = Sync.NatsMaxAge,
@@ -74,7 +76,8 @@ public sealed partial class NatsAuditPublisher
         return known;
     }
 
-    /// <summary>This node's last record in the stream, checked against the journal as the gRPC path checks the hub's ack.</summary>
+    /// <summary>This node's last record in the stream (the last of its last message), checked against the journal as
+    /// the gRPC path checks the hub's ack.</summary>
     private async Task<NatsSyncCursor> LastInStreamAsync(INatsJSStream stream, SqliteConnection reader, CancellationToken ct)
     {
         StoredMessage message;
@@ -86,13 +89,43 @@ public sealed partial class NatsAuditPublisher
         {
             return default;
         }
-        var record = AuditRecordCodec.Decode(message.Data.Span);
+        var canonical = CanonicalRecords(message)[^1];
+        var record = AuditRecordCodec.Decode(canonical);
         if (record.Sequence > _journal.Head)
             throw new InvalidOperationException($"stream {_stream} holds record {record.Sequence} of node {_options.NodeId} but this journal ends at {_journal.Head}: was the journal replaced?");
-        var theirs = AuditRecordCodec.ComputeHash(message.Data.Span);
+        var theirs = AuditRecordCodec.ComputeHash(canonical);
         if (AuditJournalStore.ReadHash(reader, record.Sequence) is { } ours && !ours.AsSpan().SequenceEqual(theirs))
             throw new InvalidOperationException($"fork: record {record.Sequence} of node {_options.NodeId} in stream {_stream} has hash {ChainVerifier.Hex(theirs)}, this journal's has {ChainVerifier.Hex(ours)}: was the journal replaced?");
         return new NatsSyncCursor(record.Sequence, message.Seq);
+    }
+
+    /// <summary>The canonical bytes of the records a stored message carries, in order: those of its <c>AuditBatch</c>
+    /// (header <c>Mesh-Format: batch</c>), or the body itself for a one-record message (streams written before batches).</summary>
+    internal static List<byte[]> CanonicalRecords(StoredMessage message)
+    {
+        if (!IsBatch(message))
+            return [message.Data.ToArray()];
+        var batch = AuditBatch.Parser.ParseFrom(message.Data.Span);
+        if (batch.Records.Count == 0)
+            throw new InvalidOperationException($"message {message.Seq} on {message.Subject} is a batch without records");
+        return [.. batch.Records.Select(r => r.Canonical.ToByteArray())];
+    }
+
+    /// <summary>Whether a stored message's headers (a base64 NATS/1.0 header block) say <c>Mesh-Format: batch</c>.</summary>
+    private static bool IsBatch(StoredMessage message)
+    {
+        if (message.Hdrs is not { Length: > 0 } encoded)
+            return false;
+        var block = new byte[encoded.Length];
+        if (!Convert.TryFromBase64String(encoded, block, out var length))
+            return false;
+        foreach (var line in Encoding.UTF8.GetString(block, 0, length).Split("\r\n"))
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0 && line.AsSpan(0, colon).Trim().Equals(NatsSubjects.FormatHeader, StringComparison.OrdinalIgnoreCase))
+                return line.AsSpan(colon + 1).Trim().SequenceEqual(NatsSubjects.BatchFormat);
+        }
+        return false;
     }
 
     /// <summary>Whether the subject filter <paramref name="filter"/> ('*' one token, '>' the rest) matches <paramref name="subject"/>.</summary>

@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
+using Google.Protobuf;
 using Mesh.Node.Audit;
+using Mesh.Protocol.Grpc;
 using Mesh.Protocol.Topics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
@@ -14,12 +17,13 @@ namespace Mesh.Node.Sync;
 
 /// <summary>
 /// Publishes the audit journal to its site's JetStream stream (<c>Node:Sync:Transport=Nats</c>, docs/NATS.md): one
-/// message per record, in journal order, with up to BatchSize × MaxBatchesInFlight publishes awaiting their
-/// acknowledgement. <see cref="Acked"/> is the highest sequence up to which every record is durable in the stream.
-/// Like the gRPC path it reads the journal through its own read-only connection, so a slow or absent NATS never
-/// slows ingest: the backlog waits on disk. After any failure it publishes again from <see cref="Acked"/>; the
-/// message id <c>&lt;node&gt;:&lt;seq&gt;</c> lets the stream drop what it already holds (and the hub skips identical resends
-/// that come after the stream's duplicate window).
+/// message per run of up to <c>NatsRecordsPerMessage</c> consecutive records (a protobuf <c>AuditBatch</c>), in journal
+/// order, with up to BatchSize × MaxBatchesInFlight records awaiting their acknowledgement. <see cref="Acked"/> is the
+/// highest sequence up to which every record is durable in the stream. Like the gRPC path it reads the journal
+/// through its own read-only connection, so a slow or absent NATS never slows ingest: the backlog waits on disk.
+/// After any failure it publishes again from <see cref="Acked"/>; the message id <c>&lt;node&gt;:&lt;first&gt;-&lt;last&gt;</c>
+/// lets the stream drop a message it already holds, and the hub skips identical records that come again anyway (other
+/// run boundaries, or after the stream's duplicate window).
 /// </summary>
 public sealed partial class NatsAuditPublisher : BackgroundService
 {
@@ -34,6 +38,7 @@ public sealed partial class NatsAuditPublisher : BackgroundService
     private NatsSyncCursor _durable;
     private long _acked;
     private long _published;
+    private long _publishedRecords;
     private long _cursorSavedAt;
     private readonly AsyncSignal _ackArrived = new();
 
@@ -54,6 +59,9 @@ public sealed partial class NatsAuditPublisher : BackgroundService
 
     /// <summary>Messages this instance has published (republished ones included).</summary>
     internal long Published => Interlocked.Read(ref _published);
+
+    /// <summary>Records in the messages this instance has published (republished ones included).</summary>
+    internal long PublishedRecords => Interlocked.Read(ref _publishedRecords);
 
     private SyncOptions Sync => _options.Sync;
 
@@ -110,11 +118,12 @@ public sealed partial class NatsAuditPublisher : BackgroundService
             return new ValueTask(sessionCts.CancelAsync());
         }
         nats.ConnectionDisconnected += OnLost;
-        // Each record is published with the reply subject <inbox>.<seq>, and one subscription takes every PubAck: about
-        // 1.5 times the rate of PublishConcurrentAsync here, which opens a request subscription per message.
+        // Each message is published with the reply subject <inbox>.<last record's seq>, and one subscription takes every
+        // PubAck: about 1.5 times the rate of PublishConcurrentAsync here, which opens a request subscription per message.
         var inbox = $"{nats.Opts.InboxPrefix}.mesh-{Guid.NewGuid():N}";
         var window = Sync.BatchSize * Sync.MaxBatchesInFlight;
-        var session = new Session(start.Record);
+        var maxBytes = (int)Math.Min(NatsSubjects.MaxMessageBytes, (nats.ServerInfo?.MaxPayload ?? NatsSubjects.MaxMessageBytes * 2L) / 2);
+        var session = new Session(start.Record, maxBytes);
         await using var replies = await nats.SubscribeCoreAsync(inbox + ".*", serializer: NatsJSJsonSerializer<PubAckResponse>.Default,
             opts: new NatsSubOpts { ChannelOpts = new NatsSubChannelOpts { Capacity = window + 64, FullMode = BoundedChannelFullMode.Wait } },
             cancellationToken: ct).ConfigureAwait(false);
@@ -165,25 +174,51 @@ public sealed partial class NatsAuditPublisher : BackgroundService
                 await RethrowIfEnded(acks).ConfigureAwait(false);
                 continue;
             }
-            var head = _journal.Head.ToString(CultureInfo.InvariantCulture);
-            foreach (var row in rows)
+            var head = (ulong)_journal.Head;
+            for (var from = 0; from < rows.Count;)
             {
+                var to = RunEnd(rows, from, session.MaxBytes);
+                var batch = new AuditBatch { HeadSeq = head };
+                for (var i = from; i < to; i++)
+                    batch.Records.Add(new AuditRecordEnvelope { Canonical = UnsafeByteOperations.UnsafeWrap(rows[i].Canonical), Hash = UnsafeByteOperations.UnsafeWrap(rows[i].Hash) });
+                var last = rows[to - 1].Seq;
                 var headers = new NatsHeaders
                 {
-                    [NatsSubjects.MsgIdHeader] = NatsSubjects.MsgId(_options.NodeId, row.Seq),
-                    [NatsSubjects.HashHeader] = Convert.ToHexStringLower(row.Hash),
-                    [NatsSubjects.HeadHeader] = head,
+                    [NatsSubjects.MsgIdHeader] = NatsSubjects.BatchMsgId(_options.NodeId, rows[from].Seq, last),
+                    [NatsSubjects.FormatHeader] = NatsSubjects.BatchFormat,
                 };
-                await nats.PublishAsync(_subject, row.Canonical, headers, string.Concat(inbox, ".", row.Seq.ToString(CultureInfo.InvariantCulture)),
+                // Known before its acknowledgement can arrive: the reader advances message by message.
+                session.Ends.Enqueue(last);
+                await nats.PublishAsync(_subject, batch.ToByteArray(), headers, string.Concat(inbox, ".", last.ToString(CultureInfo.InvariantCulture)),
                     serializer, cancellationToken: ct).ConfigureAwait(false);
                 Interlocked.Increment(ref _published);
+                Interlocked.Add(ref _publishedRecords, to - from);
+                Volatile.Write(ref session.Sent, last);
+                from = to;
             }
             sent = rows[^1].Seq;
-            Volatile.Write(ref session.Sent, sent);
         }
     }
 
-    /// <summary>Takes the PubAcks and moves <see cref="Acked"/> over the gap-free prefix of acknowledged records. Fails
+    /// <summary>Where the message starting at <paramref name="from"/> ends: at most NatsRecordsPerMessage consecutive
+    /// records and <paramref name="maxBytes"/> of body, but always at least one record.</summary>
+    private int RunEnd(List<StoredRecord> rows, int from, int maxBytes)
+    {
+        var bytes = EnvelopeSize(rows[from]);
+        var to = from + 1;
+        for (; to < rows.Count && to - from < Sync.NatsRecordsPerMessage && rows[to].Seq == rows[to - 1].Seq + 1; to++)
+        {
+            bytes += EnvelopeSize(rows[to]);
+            if (bytes > maxBytes)
+                break;
+        }
+        return to;
+    }
+
+    /// <summary>An upper bound of a record's bytes in the <c>AuditBatch</c>: its fields and their tags and lengths.</summary>
+    private static int EnvelopeSize(StoredRecord row) => row.Canonical.Length + row.Hash.Length + 16;
+
+    /// <summary>Takes the PubAcks and moves <see cref="Acked"/> over the gap-free prefix of acknowledged messages. Fails
     /// the session on a refusal, or when records are in flight and nothing was acknowledged for a request timeout.</summary>
     private async Task ReadAcksAsync(INatsSub<PubAckResponse> replies, int prefixLength, Session session, CancellationToken ct)
     {
@@ -215,13 +250,16 @@ public sealed partial class NatsAuditPublisher : BackgroundService
                 throw new NatsException($"unreadable acknowledgement on {reply.Subject}: {reply.Error?.Message}");
             if (ack.Error is { } error)
                 throw new NatsJSApiException(error);
-            if (!long.TryParse(reply.Subject.AsSpan(prefixLength), NumberStyles.None, CultureInfo.InvariantCulture, out var seq) || seq < next)
+            if (!long.TryParse(reply.Subject.AsSpan(prefixLength), NumberStyles.None, CultureInfo.InvariantCulture, out var last) || last < next)
                 continue;
-            confirmed[seq] = ack.Seq;
-            while (confirmed.Remove(next, out var streamSeq))
+            confirmed[last] = ack.Seq;
+            // Messages were published in journal order, each continuing the one before: the oldest unacknowledged one
+            // ends at Ends' head.
+            while (session.Ends.TryPeek(out var end) && confirmed.Remove(end, out var streamSeq))
             {
-                _durable = new NatsSyncCursor(next, streamSeq);
-                next++;
+                session.Ends.TryDequeue(out _);
+                _durable = new NatsSyncCursor(end, streamSeq);
+                next = end + 1;
             }
             // Report in steps while acknowledgements pour in; at once when they pause.
             if (next > reported && (replies.Msgs.Count == 0 || next - reported >= 256))
@@ -261,9 +299,13 @@ public sealed partial class NatsAuditPublisher : BackgroundService
     };
 
     /// <summary>What the publish loop and the acknowledgement reader of one session share.</summary>
-    private sealed class Session(long start)
+    private sealed class Session(long start, int maxBytes)
     {
         public readonly long Start = start;
+        public readonly int MaxBytes = maxBytes;
         public long Sent = start;
+
+        /// <summary>The last record of each message published and not yet acknowledged, oldest first.</summary>
+        public readonly ConcurrentQueue<long> Ends = new();
     }
 }

@@ -16,19 +16,35 @@ public static class ChainVerifier
     /// one encoding (<see cref="AuditRecordCodec.Decode"/> refuses any other), and saves encoding it again.</summary>
     public static ChainVerdict Step(ChainHead head, AuditRecord record, ReadOnlySpan<byte> canonical, string? nodeId = null)
     {
+        if (Order(head, record, nodeId) is { } bad)
+            return bad;
+        var computed = AuditRecordCodec.ComputeHash(canonical);
+        if (!computed.AsSpan().SequenceEqual(record.Hash.Span))
+            return Bad(ChainProblem.HashMismatch, head, record.Sequence, $"stored hash {Hex(record.Hash.Span)} but content hashes to {Hex(computed)}");
+        return Link(head, record, computed);
+    }
+
+    /// <summary>As <see cref="Step(ChainHead, AuditRecord, ReadOnlySpan{byte}, string?)"/> for a record whose
+    /// <see cref="AuditRecord.Hash"/> the caller has just checked against the SHA-256 of its canonical bytes (the hub
+    /// checks every envelope's hash first): owner, order and link only, without hashing the record again.</summary>
+    public static ChainVerdict StepHashChecked(ChainHead head, AuditRecord record, string? nodeId = null) =>
+        Order(head, record, nodeId) ?? Link(head, record, record.Hash);
+
+    private static ChainVerdict? Order(ChainHead head, AuditRecord record, string? nodeId)
+    {
         if (nodeId is not null && record.NodeId != nodeId)
             return Bad(ChainProblem.WrongNode, head, record.Sequence, $"record belongs to node '{record.NodeId}', not '{nodeId}'");
         if (record.Sequence <= head.Sequence)
             return Bad(ChainProblem.OutOfOrder, head, record.Sequence, $"sequence {record.Sequence} does not follow {head.Sequence}");
         if (record.Sequence != head.Sequence + 1)
             return Bad(ChainProblem.Gap, head, record.Sequence, $"expected sequence {head.Sequence + 1}, got {record.Sequence}: {record.Sequence - head.Sequence - 1} record(s) missing");
-        var computed = AuditRecordCodec.ComputeHash(canonical);
-        if (!computed.AsSpan().SequenceEqual(record.Hash.Span))
-            return Bad(ChainProblem.HashMismatch, head, record.Sequence, $"stored hash {Hex(record.Hash.Span)} but content hashes to {Hex(computed)}");
-        if (!record.PreviousHash.Span.SequenceEqual(head.Hash.Span))
-            return Bad(ChainProblem.Fork, head, record.Sequence, $"previous hash {Hex(record.PreviousHash.Span)} is not the hash {Hex(head.Hash.Span)} of sequence {head.Sequence}");
-        return ChainVerdict.Good(new ChainHead(record.Sequence, computed), 1);
+        return null;
     }
+
+    private static ChainVerdict Link(ChainHead head, AuditRecord record, ReadOnlyMemory<byte> hash) =>
+        record.PreviousHash.Span.SequenceEqual(head.Hash.Span)
+            ? ChainVerdict.Good(new ChainHead(record.Sequence, hash), 1)
+            : Bad(ChainProblem.Fork, head, record.Sequence, $"previous hash {Hex(record.PreviousHash.Span)} is not the hash {Hex(head.Hash.Span)} of sequence {head.Sequence}");
 
     /// <summary>Verifies records in order from <paramref name="start"/>; stops at the first bad one.</summary>
     public static ChainVerdict Verify(IEnumerable<AuditRecord> records, ChainHead? start = null, string? nodeId = null)

@@ -6,7 +6,10 @@ namespace Mesh.Protocol.Topics;
 /// <summary>
 /// The NATS JetStream names of audit sync (node → hub), which nodes and hub must agree on (docs/NATS.md):
 /// one stream per site, <c>MESH_AUDIT_&lt;site&gt;</c>, with the subjects <c>mesh.audit.&lt;site&gt;.&lt;node&gt;</c>;
-/// one message per journal record, its body the record's canonical bytes, its message id <c>&lt;node&gt;:&lt;seq&gt;</c>.
+/// one message per run of consecutive journal records, its body an <c>AuditBatch</c> (header <see cref="FormatHeader"/>:
+/// <see cref="BatchFormat"/>), its message id <c>&lt;node&gt;:&lt;first&gt;-&lt;last&gt;</c> (<see cref="BatchMsgId"/>). Streams
+/// written before batches hold one message per record: its body the record's canonical bytes, its message id
+/// <c>&lt;node&gt;:&lt;seq&gt;</c> (<see cref="MsgId"/>), no format header; the hub reads both.
 /// <para>
 /// Site and node ids are topic segments (<see cref="MeshTopics.IsValidSegment"/>) and may hold characters NATS
 /// reserves in subjects ('.', '*', '>') or forbids in stream names, so each becomes one token: ASCII letters,
@@ -25,11 +28,25 @@ public static class NatsSubjects
     /// <summary>JetStream's de-duplication header; its value is <see cref="MsgId"/>.</summary>
     public const string MsgIdHeader = "Nats-Msg-Id";
 
-    /// <summary>The record's SHA-256 as 64 lower-case hex digits (the envelope hash the hub verifies).</summary>
+    /// <summary>One-record messages: the record's SHA-256 as 64 lower-case hex digits (the envelope hash the hub verifies).</summary>
     public const string HashHeader = "Mesh-Hash";
 
-    /// <summary>The node's journal head when it published the record (decimal), so the hub can show its lag.</summary>
+    /// <summary>One-record messages: the node's journal head when it published the record (decimal), so the hub can
+    /// show its lag. A batch carries it in <c>AuditBatch.head_seq</c>.</summary>
     public const string HeadHeader = "Mesh-Head";
+
+    /// <summary>The body's format: <see cref="BatchFormat"/>; absent on a one-record message.</summary>
+    public const string FormatHeader = "Mesh-Format";
+
+    /// <summary>The body is a protobuf <c>AuditBatch</c> of consecutive records of the subject's node, in increasing order.</summary>
+    public const string BatchFormat = "batch";
+
+    /// <summary>Most records in one batch message; the hub refuses a message that holds more.</summary>
+    public const int MaxRecordsPerMessage = 1000;
+
+    /// <summary>A batch body stays below this many bytes (half NATS's default 1 MiB max_payload), and below half the
+    /// server's own limit; a single record larger than that still goes, alone.</summary>
+    public const int MaxMessageBytes = 512 * 1024;
 
     /// <summary>Longest encoded site or node token: keeps stream names (a folder in the server's store) short.</summary>
     public const int MaxTokenLength = 200;
@@ -41,7 +58,13 @@ public static class NatsSubjects
     /// <summary>The subjects of one site's stream: every node of the site.</summary>
     public static string SiteSubjects(string site) => SubjectPrefix + Token(site) + ".*";
 
+    /// <summary>The message id of a one-record message (streams written before batches).</summary>
     public static string MsgId(string node, long sequence) => node + ":" + sequence.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The message id of a batch of the records <paramref name="first"/>..<paramref name="last"/>. A batch
+    /// published again with other boundaries has another id: the stream keeps both, and the hub skips what it stores.</summary>
+    public static string BatchMsgId(string node, long first, long last) =>
+        string.Create(CultureInfo.InvariantCulture, $"{node}:{first}-{last}");
 
     /// <summary>Why <paramref name="id"/> cannot be used in a stream or subject name, or null when it can.</summary>
     public static string? Check(string id)

@@ -1,4 +1,6 @@
+using Google.Protobuf;
 using Mesh.Protocol.Audit;
+using Mesh.Protocol.Grpc;
 using Mesh.Protocol.Topics;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
@@ -6,8 +8,10 @@ using NATS.Client.JetStream.Models;
 
 namespace Mesh.Hub.Tests.Support;
 
-/// <summary>A node's side of a site stream as tests drive it: publishes records as the node's publisher does
-/// (canonical bytes, hash and head headers, message id <c>&lt;node&gt;:&lt;seq&gt;</c>), or any message a test wants.</summary>
+/// <summary>A node's side of a site stream as tests drive it: publishes runs of records as the node's publisher does
+/// (an <c>AuditBatch</c> per message, header <c>Mesh-Format: batch</c>, message id <c>&lt;node&gt;:&lt;first&gt;-&lt;last&gt;</c>), one-record
+/// messages as nodes published them before batches (canonical bytes, hash and head headers, message id
+/// <c>&lt;node&gt;:&lt;seq&gt;</c>), or any message a test wants.</summary>
 internal sealed class NatsJournalWriter : IAsyncDisposable
 {
     private readonly NatsConnection _nats;
@@ -39,7 +43,41 @@ internal sealed class NatsJournalWriter : IAsyncDisposable
         return writer;
     }
 
-    /// <summary>Publishes each record and waits for every acknowledgement; returns them.</summary>
+    /// <summary>Publishes the records in batch messages of up to <paramref name="perMessage"/> records each, in order,
+    /// and waits for every acknowledgement; returns them.</summary>
+    public async Task<List<PubAckResponse>> PublishBatchesAsync(IReadOnlyList<AuditRecord> records, int perMessage, long head = 0)
+    {
+        var futures = new List<NatsJSPublishConcurrentFuture>();
+        foreach (var run in records.Chunk(perMessage))
+        {
+            var msgId = NatsSubjects.BatchMsgId(run[0].NodeId, run[0].Sequence, run[^1].Sequence);
+            futures.Add(await Js.PublishConcurrentAsync(NatsSubjects.Subject(run[0].Site, run[0].NodeId), BatchBody(run, head),
+                NatsRawSerializer<byte[]>.Default, new NatsJSPubOpts { MsgId = msgId }, BatchHeaders()));
+        }
+        var acks = new List<PubAckResponse>(futures.Count);
+        foreach (var future in futures)
+        {
+            await using (future)
+                acks.Add(await future.GetResponseAsync());
+            acks[^1].Error.ShouldBeNull();
+        }
+        return acks;
+    }
+
+    /// <summary>The body of a batch message: an <c>AuditBatch</c> of these envelopes.</summary>
+    public static byte[] BatchBody(IEnumerable<AuditRecord> records, long head = 0)
+    {
+        var batch = new AuditBatch();
+        foreach (var record in records)
+            batch.Records.Add(TestChain.Envelope(record));
+        batch.HeadSeq = (ulong)Math.Max(head, batch.Records.Count == 0 ? 0 : AuditRecordCodec.Decode(batch.Records[^1].Canonical.Span).Sequence);
+        return batch.ToByteArray();
+    }
+
+    public static NatsHeaders BatchHeaders() => new() { [NatsSubjects.FormatHeader] = NatsSubjects.BatchFormat };
+
+    /// <summary>Publishes each record in a one-record message (as nodes did before batches) and waits for every
+    /// acknowledgement; returns them.</summary>
     public async Task<List<PubAckResponse>> PublishAsync(IEnumerable<AuditRecord> records, Func<AuditRecord, string>? msgId = null, long head = 0)
     {
         var futures = new List<NatsJSPublishConcurrentFuture>();

@@ -24,6 +24,31 @@ public sealed class NatsSyncOptionsTests
         result.FailureMessage!.ShouldContain(message);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1001)]
+    public void Validate_RecordsPerMessageOutOfRange_FailsNamingTheKey(int perMessage)
+    {
+        var result = new NodeOptionsValidator().Validate(null, With(new SyncOptions
+        {
+            Transport = SyncTransport.Nats, NatsUrl = "nats://127.0.0.1:4222", NatsRecordsPerMessage = perMessage,
+        }));
+
+        result.Failed.ShouldBeTrue();
+        result.FailureMessage!.ShouldContain($"Node:Sync:NatsRecordsPerMessage {perMessage} must be within 1..1000");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(1000)]
+    public void Validate_RecordsPerMessageAtTheLimits_Succeeds(int perMessage)
+    {
+        new NodeOptionsValidator().Validate(null, With(new SyncOptions
+        {
+            Transport = SyncTransport.Nats, NatsUrl = "nats://127.0.0.1:4222", NatsRecordsPerMessage = perMessage,
+        })).Succeeded.ShouldBeTrue();
+    }
+
     [Fact]
     public void Validate_SiteTooLongForAStreamName_FailsNamingTheKey()
     {

@@ -203,6 +203,30 @@ public class ChainVerifierTests
     }
 
     [Fact]
+    public void StepHashChecked_GoodRecord_AdvancesHeadToItsHash()
+    {
+        var chain = TestRecords.Chain(2);
+
+        var verdict = ChainVerifier.StepHashChecked(HeadOf(chain[0]), chain[1], TestRecords.Node);
+
+        verdict.Ok.ShouldBeTrue(verdict.ToString());
+        verdict.Head.Sequence.ShouldBe(2);
+        verdict.Head.Hash.ToArray().ShouldBe(chain[1].Hash.ToArray());
+    }
+
+    [Fact]
+    public void StepHashChecked_WrongLinkOrSequence_RefusedAsStepRefusesIt()
+    {
+        var chain = TestRecords.Chain(3);
+
+        ChainVerifier.StepHashChecked(HeadOf(chain[0]), chain[2]).Problem.ShouldBe(ChainProblem.Gap);
+        ChainVerifier.StepHashChecked(HeadOf(chain[1]), chain[1]).Problem.ShouldBe(ChainProblem.OutOfOrder);
+        var otherLink = (chain[1] with { PreviousHash = chain[1].Hash }).Seal();
+        ChainVerifier.StepHashChecked(HeadOf(chain[0]), otherLink).Problem.ShouldBe(ChainProblem.Fork);
+        ChainVerifier.StepHashChecked(HeadOf(chain[0]), chain[1], "another-node").Problem.ShouldBe(ChainProblem.WrongNode);
+    }
+
+    [Fact]
     public void Verify_RecordsThatTravelledAsCanonicalBytes_StillVerify()
     {
         var chain = TestRecords.Chain(20);

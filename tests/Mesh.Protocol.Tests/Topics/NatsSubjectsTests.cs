@@ -13,6 +13,14 @@ public class NatsSubjectsTests
         NatsSubjects.MsgId("edge-1", 42).ShouldBe("edge-1:42");
     }
 
+    [Fact]
+    public void BatchMsgId_NamesTheRunOfRecords()
+    {
+        NatsSubjects.BatchMsgId("edge-1", 1, 128).ShouldBe("edge-1:1-128");
+        NatsSubjects.BatchMsgId("edge-1", 7, 7).ShouldBe("edge-1:7-7");
+        NatsSubjects.BatchMsgId("edge-1", 1, 128).ShouldNotBe(NatsSubjects.BatchMsgId("edge-1", 1, 127), "other boundaries, another id");
+    }
+
     [Theory]
     [InlineData("branch.7", "branch_2E7")]
     [InlineData("a_b", "a_5Fb")]

@@ -33,10 +33,15 @@ public static class DrainBench
         var records = new Option<int>("--records") { Description = "Records in the backlog", DefaultValueFactory = _ => 1_000_000 };
         var batch = new Option<int>("--batch") { Description = "Node:Sync:BatchSize (records per batch or journal read)", DefaultValueFactory = _ => 1000 };
         var inFlight = new Option<int>("--in-flight") { Description = "Node:Sync:MaxBatchesInFlight", DefaultValueFactory = _ => 8 };
+        var perMessage = new Option<int>("--per-message")
+        {
+            Description = "NATS: Node:Sync:NatsRecordsPerMessage (records per JetStream message)",
+            DefaultValueFactory = _ => new SyncOptions().NatsRecordsPerMessage,
+        };
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the figures (progress goes to stderr)" };
         var command = new Command("drain", "Audit sync throughput: a backlog of N records from a node's journal into the hub's store, over gRPC or NATS JetStream")
         {
-            transport, records, batch, inFlight, json,
+            transport, records, batch, inFlight, perMessage, json,
         };
         command.SetAction(async (r, ct) =>
         {
@@ -49,14 +54,14 @@ public static class DrainBench
             var asJson = r.GetValue(json);
             Action<string> say = asJson ? Console.Error.WriteLine : Console.WriteLine;
             var nats = r.GetValue(transport) == "nats";
-            var result = await RunAsync(nats, n, r.GetValue(batch), r.GetValue(inFlight), say, ct).ConfigureAwait(false);
+            var result = await RunAsync(nats, n, r.GetValue(batch), r.GetValue(inFlight), r.GetValue(perMessage), say, ct).ConfigureAwait(false);
             Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = !asJson }));
             return result.stored == n ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return command;
     }
 
-    private static async Task<DrainBenchResult> RunAsync(bool overNats, int n, int batch, int inFlight, Action<string> say, CancellationToken ct)
+    private static async Task<DrainBenchResult> RunAsync(bool overNats, int n, int batch, int inFlight, int perMessage, Action<string> say, CancellationToken ct)
     {
         var dir = Path.Combine(Path.GetTempPath(), "mesh-bench-drain-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
@@ -84,6 +89,7 @@ public static class DrainBench
                     NatsUrl = natsServer?.Url ?? "",
                     BatchSize = batch,
                     MaxBatchesInFlight = inFlight,
+                    NatsRecordsPerMessage = perMessage,
                 },
             });
             var error = new NodeOptionsValidator().Validate(null, options.Value);
@@ -96,7 +102,9 @@ public static class DrainBench
                 ? new AuditSyncService(options, channel, journal, stats, NullLogger<AuditSyncService>.Instance)
                 : new NatsAuditPublisher(options, channel, journal, stats, NullLogger<NatsAuditPublisher>.Instance);
 
-            say($"draining {n:N0} records over {(overNats ? "NATS JetStream" : "gRPC")} (batch {batch}, {inFlight} in flight)…");
+            say(overNats
+                ? $"draining {n:N0} records over NATS JetStream (batch {batch}, {inFlight} in flight, {perMessage} records per message)…"
+                : $"draining {n:N0} records over gRPC (batch {batch}, {inFlight} in flight)…");
             var self = Process.GetCurrentProcess();
             var cpuBefore = self.TotalProcessorTime;
             var serverCpuBefore = natsServer?.CpuTime ?? TimeSpan.Zero;
@@ -128,7 +136,8 @@ public static class DrainBench
             var serverCpu = natsServer is null ? (double?)null : Math.Round((natsServer.CpuTime - serverCpuBefore).TotalMicroseconds / n, 1);
             await sync.StopAsync(CancellationToken.None).ConfigureAwait(false);
             var result = new DrainBenchResult(overNats ? "nats" : "grpc", n, stored, Math.Round(seconds, 2), Math.Round(stored / seconds),
-                inStream is { } s ? Math.Round(s, 2) : null, inStream is { } t ? Math.Round(n / t) : null, batch, inFlight, Environment.ProcessorCount,
+                inStream is { } s ? Math.Round(s, 2) : null, inStream is { } t ? Math.Round(n / t) : null, batch, inFlight,
+                overNats ? perMessage : null, Environment.ProcessorCount,
                 Math.Round(cpu, 1), serverCpu);
             say(overNats
                 ? $"done: {n:N0} records in stream after {inStream:F1} s ({result.in_stream_per_sec:N0}/s), stored at hub after {seconds:F1} s ({result.records_per_sec:N0}/s); CPU per record: {cpu:F1} µs node + hub, {serverCpu:F1} µs nats-server"
@@ -168,6 +177,6 @@ public static class DrainBench
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "JSON names")]
     private sealed record DrainBenchResult(string transport, long records, long stored, double seconds, double records_per_sec,
-        double? in_stream_seconds, double? in_stream_per_sec, int batch, int in_flight, int cores,
+        double? in_stream_seconds, double? in_stream_per_sec, int batch, int in_flight, int? records_per_message, int cores,
         double cpu_us_per_record, double? nats_server_cpu_us_per_record);
 }

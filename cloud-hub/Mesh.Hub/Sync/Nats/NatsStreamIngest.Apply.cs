@@ -1,6 +1,3 @@
-using System.Globalization;
-using Mesh.Protocol;
-using Mesh.Protocol.Audit;
 using Mesh.Protocol.Grpc;
 using Mesh.Protocol.Topics;
 using NATS.Client.JetStream;
@@ -12,61 +9,120 @@ internal sealed partial class NatsStreamIngest
     private readonly HashSet<string> _greeted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _gapLogged = new(StringComparer.Ordinal);
 
-    /// <summary>A fetched message and the record it carries; <see cref="Index"/> is its place in the batch.</summary>
-    private sealed record Entry(int Index, ReceivedRecord Received, long NodeHead)
+    /// <summary>One record of a fetched message. <see cref="Message"/> is the message's place in the fetch;
+    /// <see cref="Twins"/> are other messages of the fetch that carry this very record (a run published again with
+    /// other boundaries): whatever becomes of the record becomes of them.</summary>
+    private sealed class Entry(int message, ReceivedRecord received, long nodeHead)
     {
+        public int Message { get; } = message;
+        public ReceivedRecord Received { get; } = received;
+        public long NodeHead { get; } = nodeHead;
+        public List<int>? Twins { get; set; }
         public long Sequence => Received.Record.Sequence;
+
+        public IEnumerable<int> Messages => Twins is null ? [Message] : [Message, .. Twins];
+
+        public bool SameRecordAs(Entry other) => other.Sequence == Sequence
+            && other.Received.Hash.AsSpan().SequenceEqual(Received.Hash) && other.Received.Canonical.AsSpan().SequenceEqual(Received.Canonical);
     }
 
-    /// <summary>Applies a batch run by run of consecutive messages of one node (one subject).</summary>
-    private async Task ApplyAsync(List<INatsJSMsg<byte[]>> batch, bool[] settled, CancellationToken ct)
+    /// <summary>A fetch and how far each message is settled. A message is acked once every record it carries is
+    /// stored (<see cref="Pending"/> 0), nak'd with GapRetryDelay when one of them must come again (<see cref="Held"/>),
+    /// terminated when one is refused.</summary>
+    private sealed class Fetched(List<Delivery> messages, bool[] settled)
     {
+        public List<Delivery> Messages { get; } = messages;
+        public bool[] Settled { get; } = settled;
+        public int[] Pending { get; } = new int[messages.Count];
+        public bool[] Held { get; } = new bool[messages.Count];
+
+        /// <summary>Records decoded from the messages so far.</summary>
+        public int Records { get; set; }
+
+        public ulong StreamSeq(int message) => Messages[message].Msg.Metadata?.Sequence.Stream ?? 0;
+    }
+
+    /// <summary>Applies a batch run by run of consecutive messages of one node (one subject); returns how many records
+    /// its messages carried.</summary>
+    private async Task<int> ApplyAsync(List<Delivery> batch, bool[] settled, CancellationToken ct)
+    {
+        var fetched = new Fetched(batch, settled);
         for (var from = 0; from < batch.Count;)
         {
             var to = from + 1;
-            while (to < batch.Count && batch[to].Subject == batch[from].Subject)
+            while (to < batch.Count && batch[to].Msg.Subject == batch[from].Msg.Subject)
                 to++;
             ct.ThrowIfCancellationRequested();
-            await ApplyNodeAsync(batch, from, to, settled, ct).ConfigureAwait(false);
+            await ApplyNodeAsync(fetched, from, to, ct).ConfigureAwait(false);
             from = to;
         }
+        return fetched.Records;
     }
 
     /// <summary>
     /// Under the node's lease (so gRPC and NATS never write one node at once): sorts the node's records by sequence
-    /// (redeliveries come after newer messages), then stores them in chunks through <see cref="AuditIngest"/>. Records
-    /// already stored are acked; records after a missing one are nak'd with <c>GapRetryDelay</c> and come again; a
-    /// refused record is terminated and the node keeps its last good head.
+    /// (redeliveries come after newer messages, and a run published again overlaps others), then stores them in chunks
+    /// through <see cref="AuditIngest"/>. A message is acked once all its records are stored or found stored; one with a
+    /// record after a missing one is nak'd with <c>GapRetryDelay</c> and comes again; one with a refused record is
+    /// terminated after the good records before it were stored, and the node keeps its last good head.
     /// </summary>
-    private async Task ApplyNodeAsync(List<INatsJSMsg<byte[]>> batch, int from, int to, bool[] settled, CancellationToken ct)
+    private async Task ApplyNodeAsync(Fetched f, int from, int to, CancellationToken ct)
     {
-        var subject = batch[from].Subject;
+        var subject = f.Messages[from].Msg.Subject;
         if (!NatsSubjects.TryParseSubject(subject, out var subjectSite, out var node) || subjectSite != site)
         {
             for (var i = from; i < to; i++)
-                await TerminateAsync(batch, settled, i, $"subject {subject} is not mesh.audit.<site>.<node> of this stream's site '{site}'").ConfigureAwait(false);
+                await TerminateAsync(f, i, $"subject {subject} is not mesh.audit.<site>.<node> of this stream's site '{site}'").ConfigureAwait(false);
             return;
         }
-        var entries = new List<Entry>(to - from);
+        var decoded = new List<Entry>();
         for (var i = from; i < to; i++)
         {
-            if (Decode(batch[i], out var received, out var nodeHead) is { } problem)
-                await TerminateAsync(batch, settled, i, $"node {node}: {problem}").ConfigureAwait(false);
-            else
-                entries.Add(new Entry(i, received!, nodeHead));
+            var (_, problem, records, nodeHead) = f.Messages[i].Decoded();
+            if (problem is not null)
+            {
+                await TerminateAsync(f, i, $"node {node}: {problem}").ConfigureAwait(false);
+                continue;
+            }
+            f.Pending[i] = records.Count;
+            f.Records += records.Count;
+            decoded.AddRange(records.Select(r => new Entry(i, r, nodeHead)));
         }
-        if (entries.Count == 0)
+        if (decoded.Count == 0)
             return;
-        entries = [.. entries.OrderBy(e => e.Sequence)];
+        var entries = WithoutTwins(decoded.OrderBy(e => e.Sequence));
         var head = entries.Max(e => e.NodeHead);
 
-        using var lease = await leases.AcquireAsync(node, ct).ConfigureAwait(false);
+        using (var lease = await leases.AcquireAsync(node, ct).ConfigureAwait(false))
+            await StoreAsync(f, node, entries, head, ct).ConfigureAwait(false);
+
+        for (var i = from; i < to; i++)
+            if (!f.Settled[i])
+                await NakLaterAsync(f, i).ConfigureAwait(false);
+    }
+
+    /// <summary>One entry per record: an identical copy in a later message becomes a twin of the first.</summary>
+    private static List<Entry> WithoutTwins(IEnumerable<Entry> sorted)
+    {
+        var entries = new List<Entry>();
+        foreach (var e in sorted)
+        {
+            if (entries.Count > 0 && entries[^1].SameRecordAs(e))
+                (entries[^1].Twins ??= []).Add(e.Message);
+            else
+                entries.Add(e);
+        }
+        return entries;
+    }
+
+    private async Task StoreAsync(Fetched f, string node, List<Entry> entries, long head, CancellationToken ct)
+    {
         if (!_greeted.Contains(node))
         {
             var hello = ingest.Hello(new SyncHello { NodeId = node, Site = site, HeadSeq = (ulong)head });
             if (hello.Refusal is { } refused)
             {
-                await SettleRefusedAsync(batch, settled, node, entries, refused).ConfigureAwait(false);
+                await SettleRefusedAsync(f, node, entries, refused).ConfigureAwait(false);
                 return;
             }
             _greeted.Add(node);
@@ -78,7 +134,7 @@ internal sealed partial class NatsStreamIngest
             var stored = store.FindNode(node)!.LastSeq;
             if (entries[p].Sequence > stored + 1)
             {
-                await HoldGapAsync(batch, settled, node, stored, entries[p..]).ConfigureAwait(false);
+                HoldGap(f, node, stored, entries[p..]);
                 return;
             }
             // A chunk: increasing sequences, no hole above the stored head, at most Hub:MaxBatchRecords.
@@ -91,7 +147,7 @@ internal sealed partial class NatsStreamIngest
             var result = ingest.Apply(node, site, [.. chunk.Select(e => e.Received)], head);
             if (result.Refusal is null)
             {
-                await AckAsync(batch, settled, chunk).ConfigureAwait(false);
+                await StoredAsync(f, chunk).ConfigureAwait(false);
                 _gapLogged.Remove(node);
                 p = end;
                 continue;
@@ -104,106 +160,93 @@ internal sealed partial class NatsStreamIngest
                 var good = ingest.Apply(node, site, [.. chunk[..bad].Select(e => e.Received)], head);
                 if (good.Refusal is { } again)
                 {
-                    await SettleRefusedAsync(batch, settled, node, entries[p..], again).ConfigureAwait(false);
+                    await SettleRefusedAsync(f, node, entries[p..], again).ConfigureAwait(false);
                     return;
                 }
-                await AckAsync(batch, settled, chunk[..bad]).ConfigureAwait(false);
+                await StoredAsync(f, chunk[..bad]).ConfigureAwait(false);
                 p += bad;
             }
             if (refusal.Problem is SyncProblem.StorageUnavailable or SyncProblem.Gap)
             {
-                await SettleRefusedAsync(batch, settled, node, entries[p..], refusal).ConfigureAwait(false);
+                await SettleRefusedAsync(f, node, entries[p..], refusal).ConfigureAwait(false);
                 return;
             }
-            await RefuseRecordAsync(batch, settled, node, entries[p], refusal).ConfigureAwait(false);
+            await RefuseRecordAsync(f, node, entries[p], refusal).ConfigureAwait(false);
             p++;
         }
     }
 
+    /// <summary>The store committed these records (or holds them already): a message whose last outstanding record this
+    /// was is acked now. An ack lost on the way only brings a resend, which is acked then.</summary>
+    private static async Task StoredAsync(Fetched f, List<Entry> entries)
+    {
+        foreach (var e in entries)
+        {
+            foreach (var m in e.Messages)
+            {
+                if (--f.Pending[m] == 0 && !f.Held[m] && !f.Settled[m])
+                {
+                    await f.Messages[m].Msg.AckAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                    f.Settled[m] = true;
+                }
+            }
+        }
+    }
+
     /// <summary>A refusal of the whole run: the store failed (they come again later), or the node itself is refused.</summary>
-    private async Task SettleRefusedAsync(List<INatsJSMsg<byte[]>> batch, bool[] settled, string node, List<Entry> entries, SyncRefusal refusal)
+    private async Task SettleRefusedAsync(Fetched f, string node, List<Entry> entries, SyncRefusal refusal)
     {
         if (refusal.Problem is SyncProblem.StorageUnavailable or SyncProblem.Gap)
         {
-            foreach (var e in entries)
-                await NakLaterAsync(batch, settled, e.Index).ConfigureAwait(false);
+            Hold(f, entries);
             return;
         }
         foreach (var e in entries)
-            await RefuseRecordAsync(batch, settled, node, e, refusal).ConfigureAwait(false);
+            await RefuseRecordAsync(f, node, e, refusal).ConfigureAwait(false);
     }
 
-    private async Task HoldGapAsync(List<INatsJSMsg<byte[]>> batch, bool[] settled, string node, long stored, List<Entry> waiting)
+    private void HoldGap(Fetched f, string node, long stored, List<Entry> waiting)
     {
         if (!_gapLogged.TryGetValue(node, out var loggedAt) || loggedAt != stored)
         {
             _gapLogged[node] = stored;
             HubLog.NatsGapHeld(logger, node, stored, stream, waiting[0].Sequence, waiting[^1].Sequence);
         }
-        foreach (var e in waiting)
-            await NakLaterAsync(batch, settled, e.Index).ConfigureAwait(false);
+        Hold(f, waiting);
     }
 
-    private async Task RefuseRecordAsync(List<INatsJSMsg<byte[]>> batch, bool[] settled, string node, Entry entry, SyncRefusal refusal)
-    {
-        HubLog.NatsRecordRefused(logger, node, entry.Sequence, stream, refusal.Problem, store.FindNode(node)?.LastSeq ?? 0, refusal.Message);
-        await batch[entry.Index].AckTerminateAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
-        settled[entry.Index] = true;
-    }
-
-    private async Task TerminateAsync(List<INatsJSMsg<byte[]>> batch, bool[] settled, int index, string reason)
-    {
-        var msg = batch[index];
-        HubLog.NatsMessageRefused(logger, msg.Metadata?.Sequence.Stream ?? 0, stream, msg.Subject, reason);
-        await msg.AckTerminateAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
-        settled[index] = true;
-    }
-
-    /// <summary>Acks after the store committed: an ack lost on the way only brings a resend, which is acked then.</summary>
-    private static async Task AckAsync(List<INatsJSMsg<byte[]>> batch, bool[] settled, List<Entry> entries)
+    /// <summary>These records must come again: their messages are nak'd with GapRetryDelay once the run is done.</summary>
+    private static void Hold(Fetched f, List<Entry> entries)
     {
         foreach (var e in entries)
+            foreach (var m in e.Messages)
+                f.Held[m] = true;
+    }
+
+    /// <summary>Terminates every message carrying the refused record, naming the first refused record of each.</summary>
+    private async Task RefuseRecordAsync(Fetched f, string node, Entry entry, SyncRefusal refusal)
+    {
+        foreach (var m in entry.Messages)
         {
-            await batch[e.Index].AckAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
-            settled[e.Index] = true;
+            if (f.Settled[m])
+                continue;
+            HubLog.NatsRecordRefused(logger, node, entry.Sequence, f.StreamSeq(m), stream, refusal.Problem, store.FindNode(node)?.LastSeq ?? 0, refusal.Message);
+            await f.Messages[m].Msg.AckTerminateAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            f.Settled[m] = true;
         }
     }
 
-    private async Task NakLaterAsync(List<INatsJSMsg<byte[]>> batch, bool[] settled, int index)
+    private async Task TerminateAsync(Fetched f, int message, string reason)
     {
-        await batch[index].NakAsync(new AckOpts { NakDelay = _o.GapRetryDelay }, CancellationToken.None).ConfigureAwait(false);
-        settled[index] = true;
+        var msg = f.Messages[message].Msg;
+        HubLog.NatsMessageRefused(logger, f.StreamSeq(message), stream, msg.Subject, reason);
+        await msg.AckTerminateAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        f.Settled[message] = true;
     }
 
-    /// <summary>The record a message carries, or why it carries none.</summary>
-    private static string? Decode(INatsJSMsg<byte[]> msg, out ReceivedRecord? received, out long nodeHead)
+    private async Task NakLaterAsync(Fetched f, int message)
     {
-        received = null;
-        nodeHead = 0;
-        if (msg.Data is not { Length: > 0 } canonical)
-            return "the message has no body; it must be one record's canonical bytes";
-        if (msg.Headers is null || !msg.Headers.TryGetValue(NatsSubjects.HashHeader, out var hashText)
-            || hashText.Count != 1 || hashText[0] is not { Length: AuditRecordCodec.HashLength * 2 } hex)
-            return $"the message lacks a {NatsSubjects.HashHeader} header of {AuditRecordCodec.HashLength * 2} hex digits";
-        byte[] hash;
-        AuditRecord record;
-        try
-        {
-            hash = Convert.FromHexString(hex);
-            record = AuditRecordCodec.Decode(canonical);
-        }
-        catch (FormatException)
-        {
-            return $"{NatsSubjects.HashHeader} '{hex}' is not hex";
-        }
-        catch (AuditFormatException ex)
-        {
-            return $"{SyncProblem.Malformed}: the body is not a canonical audit record: {ex.Message}";
-        }
-        if (msg.Headers.TryGetValue(NatsSubjects.HeadHeader, out var headText))
-            _ = long.TryParse(headText.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out nodeHead);
-        received = new ReceivedRecord(record, canonical, hash);
-        nodeHead = Math.Max(nodeHead, record.Sequence);
-        return null;
+        await f.Messages[message].Msg.NakAsync(new AckOpts { NakDelay = _o.GapRetryDelay }, CancellationToken.None).ConfigureAwait(false);
+        f.Settled[message] = true;
     }
 }

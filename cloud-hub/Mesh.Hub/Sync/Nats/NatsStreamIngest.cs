@@ -20,6 +20,12 @@ internal sealed partial class NatsStreamIngest(
     private const int StreamNotFound = 10059;
     private readonly NatsHubOptions _o = hub.Nats;
 
+    /// <summary>Records per message in the last batch applied. A fetch asks for as many messages as hold at most
+    /// FetchBatch records, judged by it, so it holds about as many records whether nodes send batches or one-record
+    /// messages (and with FetchBatch = Hub:MaxBatchRecords, one transaction stores it). It starts at what nodes send by
+    /// default (<c>Node:Sync:NatsRecordsPerMessage</c>), so a first fetch of a large backlog stays small.</summary>
+    private double _recordsPerMessage = 250;
+
     public async Task RunAsync(CancellationToken stopping)
     {
         var retry = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
@@ -62,27 +68,27 @@ internal sealed partial class NatsStreamIngest(
             MaxDeliver = -1,
         }, stopping).ConfigureAwait(false);
         HubLog.NatsConsuming(logger, stream, site, domain, _o.Durable);
-        var fetch = new NatsJSFetchOpts { MaxMsgs = _o.FetchBatch, Expires = _o.FetchWait };
-        var fetching = FetchAsync(consumer, fetch);
+        var fetching = FetchAsync(consumer, NextFetch());
         try
         {
             while (true)
             {
                 var batch = await fetching.ConfigureAwait(false);
-                fetching = Task.FromResult(new List<INatsJSMsg<byte[]>>());
+                fetching = Task.FromResult(new List<Delivery>());
                 if (stopping.IsCancellationRequested)
                 {
                     await ReleaseAsync(batch, new bool[batch.Count]).ConfigureAwait(false);
                     stopping.ThrowIfCancellationRequested();
                 }
                 // The next batch is fetched while this one is applied: the server's delivery overlaps the hub's work.
-                fetching = FetchAsync(consumer, fetch);
+                fetching = FetchAsync(consumer, NextFetch());
                 if (batch.Count == 0)
                     continue;
                 var settled = new bool[batch.Count];
                 try
                 {
-                    await ApplyAsync(batch, settled, stopping).ConfigureAwait(false);
+                    var records = await ApplyAsync(batch, settled, stopping).ConfigureAwait(false);
+                    _recordsPerMessage = Math.Max(1, (double)records / batch.Count);
                 }
                 finally
                 {
@@ -96,20 +102,27 @@ internal sealed partial class NatsStreamIngest(
         }
     }
 
-    /// <summary>One whole fetch. Not cancellable on purpose: everything the server sends for it must reach the
-    /// batch to be settled; it ends by itself within FetchWait.</summary>
-    private static async Task<List<INatsJSMsg<byte[]>>> FetchAsync(INatsJSConsumer consumer, NatsJSFetchOpts opts)
+    private NatsJSFetchOpts NextFetch() => new()
     {
-        var batch = new List<INatsJSMsg<byte[]>>(opts.MaxMsgs ?? 0);
+        MaxMsgs = (int)Math.Clamp(Math.Floor(_o.FetchBatch / _recordsPerMessage), 1, _o.FetchBatch),
+        Expires = _o.FetchWait,
+    };
+
+    /// <summary>One whole fetch, each message decoded as it arrives: while the batch before is being stored. Not
+    /// cancellable on purpose: everything the server sends for it must reach the batch to be settled; it ends by itself
+    /// within FetchWait.</summary>
+    private static async Task<List<Delivery>> FetchAsync(INatsJSConsumer consumer, NatsJSFetchOpts opts)
+    {
+        var batch = new List<Delivery>(opts.MaxMsgs ?? 0);
         await foreach (var msg in consumer.FetchAsync(opts, NatsRawSerializer<byte[]>.Default, CancellationToken.None).ConfigureAwait(false))
-            batch.Add(msg);
+            batch.Add(Delivery.Of(msg));
         return batch;
     }
 
     /// <summary>Gives back everything a fetch still under way brings (stopping, or the batch before it failed).</summary>
-    private async Task ReleaseAsync(Task<List<INatsJSMsg<byte[]>>> fetching)
+    private async Task ReleaseAsync(Task<List<Delivery>> fetching)
     {
-        List<INatsJSMsg<byte[]>> batch;
+        List<Delivery> batch;
         try
         {
             batch = await fetching.ConfigureAwait(false);
@@ -122,7 +135,7 @@ internal sealed partial class NatsStreamIngest(
     }
 
     /// <summary>Naks, without delay, every fetched message not settled, and waits until the server has them.</summary>
-    private async Task ReleaseAsync(List<INatsJSMsg<byte[]>> batch, bool[] settled)
+    private async Task ReleaseAsync(List<Delivery> batch, bool[] settled)
     {
         if (settled.All(s => s))
             return;
@@ -131,7 +144,7 @@ internal sealed partial class NatsStreamIngest(
         {
             for (var i = 0; i < batch.Count; i++)
                 if (!settled[i])
-                    await batch[i].NakAsync(cancellationToken: timeout.Token).ConfigureAwait(false);
+                    await batch[i].Msg.NakAsync(cancellationToken: timeout.Token).ConfigureAwait(false);
             await js.Connection.PingAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NatsException or OperationCanceledException)

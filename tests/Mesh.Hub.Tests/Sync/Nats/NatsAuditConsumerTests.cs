@@ -9,8 +9,9 @@ using Microsoft.Extensions.Options;
 namespace Mesh.Hub.Tests.Sync.Nats;
 
 /// <summary>The hub's JetStream consumer against a real nats-server: records published to a site's stream as a node
-/// publishes them end up verified in the hub's store, whatever order, repetition or gaps the stream holds.</summary>
-public sealed class NatsAuditConsumerTests : IAsyncLifetime
+/// publishes them end up verified in the hub's store, whatever order, repetition or gaps the stream holds. The tests in
+/// this file publish one-record messages (as nodes did before batches); NatsAuditConsumerTests.Batches.cs publishes batches.</summary>
+public sealed partial class NatsAuditConsumerTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private NatsServer _nats = null!;
@@ -27,7 +28,8 @@ public sealed class NatsAuditConsumerTests : IAsyncLifetime
         HubHarness.StartAsync([$"--Hub:Nats:Url={_nats.Url}", "--Hub:Nats:DiscoverInterval=00:00:00.2", .. extra]);
 
     private static Task WaitForHeadAsync(HubHarness hub, long seq, string? what = null) =>
-        Poll.UntilAsync(() => hub.StoredNode()?.LastSeq == seq, Timeout, what ?? $"the hub stores up to record {seq}");
+        Poll.UntilAsync(() => hub.StoredNode()?.LastSeq == seq, Timeout,
+            () => $"{what ?? $"the hub stores up to record {seq}"} (it stores up to {hub.StoredNode()?.LastSeq.ToString() ?? "nothing"})");
 
     [Fact]
     public async Task Records_PublishedToSiteStream_StoredAndVerifiedAtHub()
@@ -80,7 +82,7 @@ public sealed class NatsAuditConsumerTests : IAsyncLifetime
         await writer.PublishAsync(chain.Range(1, 3).Concat(chain.Range(5, 8)));
 
         await WaitForHeadAsync(hub, 3);
-        await Poll.UntilAsync(() => hub.Logs.Entries.Any(e => e.EventId.Id == 63 && e.Message.Contains("delivered 5..8")), Timeout, "the gap is reported");
+        await Poll.UntilAsync(() => hub.Logs.Entries.Any(e => e.EventId.Id == 63 && e.Message.Contains("holds up to 3 but") && e.Message.Contains("delivered 5..")), Timeout, "the gap is reported");
         await Poll.UntilAsync(async () => (await writer.ConsumerAsync()).NumRedelivered > 0, Timeout, "records after the gap come again");
         hub.StoredNode()!.LastSeq.ShouldBe(3);
 
@@ -140,13 +142,20 @@ public sealed class NatsAuditConsumerTests : IAsyncLifetime
         page.Records[^1].Hash.ShouldBe(Convert.ToHexStringLower(chain[5100].Hash.Span));
     }
 
-    [Fact]
-    public async Task ConsumerStoppedMidBatch_NextConsumerGetsTheRestLongBeforeAckWait()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(50)]
+    public async Task ConsumerStoppedMidBatch_NextConsumerGetsTheRestLongBeforeAckWait(int perMessage)
     {
         await using var writer = await NatsJournalWriter.StartAsync(_nats.Url);
         var chain = new TestChain();
         for (var i = 0; i < 20; i++)
-            await writer.PublishAsync(chain.Next(1000));
+        {
+            if (perMessage == 1)
+                await writer.PublishAsync(chain.Next(1000));
+            else
+                await writer.PublishBatchesAsync(chain.Next(1000), perMessage);
+        }
         // Fetches of 1000 applied 20 at a time: a stop lands inside a fetched batch.
         string[] args = ["--Hub:Nats:AckWait=00:01:00", "--Hub:Nats:FetchBatch=1000", "--Hub:MaxBatchRecords=20"];
         await using var hub = await StartHubAsync(args);
