@@ -93,6 +93,12 @@ internal static partial class HubLog
     [LoggerMessage(EventId = 66, Level = LogLevel.Warning, Message = "NATS: message {StreamSeq} of stream {Stream} on {Subject} refused and terminated: {Reason}")]
     public static partial void NatsMessageRefused(ILogger logger, ulong streamSeq, string stream, string subject, string reason);
 
+    [LoggerMessage(EventId = 68, Level = LogLevel.Warning, Message = "NATS: closing the connection to {Url} failed ({Reason}); what was fetched had been settled before")]
+    public static partial void NatsCloseFailed(ILogger logger, string url, string reason);
+
+    [LoggerMessage(EventId = 69, Level = LogLevel.Warning, Message = "NATS: could not give back {Count} fetched messages of stream {Stream} ({Reason}); the server delivers them again after AckWait {AckWait}")]
+    public static partial void NatsReleaseFailed(ILogger logger, string stream, int count, string reason, TimeSpan ackWait);
+
     [LoggerMessage(EventId = 67, Level = LogLevel.Information, Message = "NATS: stream {Stream} ({Domain}) is gone; its consumer stops until the stream appears again")]
     public static partial void NatsStreamGone(ILogger logger, string stream, string domain);
 

@@ -20,7 +20,7 @@ public sealed class NatsAuditConsumer(
         var o = hub.Nats;
         if (o.Url.Length == 0)
             return;
-        await using var nats = new NatsConnection(new NatsOpts
+        var nats = new NatsConnection(new NatsOpts
         {
             Url = o.Url,
             Name = "mesh-hub",
@@ -28,6 +28,28 @@ public sealed class NatsAuditConsumer(
             // A fetch's messages wait here until the batch is read; never let the client drop them.
             SubPendingChannelCapacity = Math.Max(NatsOpts.Default.SubPendingChannelCapacity, 2 * o.FetchBatch),
         });
+        try
+        {
+            await ConsumeAsync(nats, hub, stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Closing may time out on a loaded machine (the client unsubscribes first); the consumers settled their
+            // messages before, so a slow close loses nothing and must not fail the host.
+            try
+            {
+                await nats.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NatsException or TimeoutException or OperationCanceledException)
+            {
+                HubLog.NatsCloseFailed(logger, o.Url, ex.Message);
+            }
+        }
+    }
+
+    private async Task ConsumeAsync(NatsConnection nats, HubOptions hub, CancellationToken stoppingToken)
+    {
+        var o = hub.Nats;
         List<(string Domain, NatsJSContext Js)> places =
         [
             ("the server's own domain", new NatsJSContext(nats)),

@@ -111,11 +111,20 @@ internal sealed partial class NatsStreamIngest(
     /// <summary>One whole fetch, each message decoded as it arrives: while the batch before is being stored. Not
     /// cancellable on purpose: everything the server sends for it must reach the batch to be settled; it ends by itself
     /// within FetchWait.</summary>
-    private static async Task<List<Delivery>> FetchAsync(INatsJSConsumer consumer, NatsJSFetchOpts opts)
+    private async Task<List<Delivery>> FetchAsync(INatsJSConsumer consumer, NatsJSFetchOpts opts)
     {
         var batch = new List<Delivery>(opts.MaxMsgs ?? 0);
-        await foreach (var msg in consumer.FetchAsync(opts, NatsRawSerializer<byte[]>.Default, CancellationToken.None).ConfigureAwait(false))
-            batch.Add(Delivery.Of(msg));
+        try
+        {
+            await foreach (var msg in consumer.FetchAsync(opts, NatsRawSerializer<byte[]>.Default, CancellationToken.None).ConfigureAwait(false))
+                batch.Add(Delivery.Of(msg));
+        }
+        catch (Exception) when (batch.Count > 0)
+        {
+            // The fetch broke off (a timeout, a lost connection): what it brought so far goes back at once.
+            await ReleaseAsync(batch, new bool[batch.Count]).ConfigureAwait(false);
+            throw;
+        }
         return batch;
     }
 
@@ -139,17 +148,23 @@ internal sealed partial class NatsStreamIngest(
     {
         if (settled.All(s => s))
             return;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        // Well inside the host's 30 s shutdown: a loaded machine may need many seconds for a thousand naks.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var started = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             for (var i = 0; i < batch.Count; i++)
                 if (!settled[i])
+                {
                     await batch[i].Msg.NakAsync(cancellationToken: timeout.Token).ConfigureAwait(false);
+                    settled[i] = true;
+                }
             await js.Connection.PingAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NatsException or OperationCanceledException)
         {
             // The connection is gone: the server delivers them again after AckWait, nothing is lost.
+            HubLog.NatsReleaseFailed(logger, stream, settled.Count(s => !s), $"{ex.Message} after {started.Elapsed.TotalSeconds:0.0} s", _o.AckWait);
         }
     }
 

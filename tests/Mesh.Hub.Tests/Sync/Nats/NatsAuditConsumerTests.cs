@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Diagnostics;
 using Mesh.Hub.Storage;
 using Mesh.Hub.Tests.Support;
@@ -162,6 +163,7 @@ public sealed partial class NatsAuditConsumerTests : IAsyncLifetime
         await Poll.UntilAsync(() => hub.StoredNode()?.LastSeq >= 1000, Timeout, "the first hub is storing");
 
         long storedByFirst = 0;
+        var first = hub.Logs;
         var clock = new Stopwatch();
         await hub.RestartAsync(() =>
         {
@@ -171,7 +173,9 @@ public sealed partial class NatsAuditConsumerTests : IAsyncLifetime
         });
 
         storedByFirst.ShouldBeLessThan(20_000, "the first hub must stop while records remain, or this test proves nothing");
-        await WaitForHeadAsync(hub, 20_000, "the second hub gets what the first fetched and did not store");
+        await Poll.UntilAsync(() => hub.StoredNode()?.LastSeq == 20_000, Timeout,
+            () => $"the second hub gets what the first fetched and did not store (it stores up to {hub.StoredNode()?.LastSeq}); the first hub said:\n"
+                  + string.Join("\n", first.Entries.Where(e => e.Level >= LogLevel.Warning)));
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30), "nothing waited for the 60 s AckWait");
         await Poll.UntilAsync(async () => (await writer.ConsumerAsync()).NumAckPending == 0, Timeout, "nothing left unacknowledged");
     }
