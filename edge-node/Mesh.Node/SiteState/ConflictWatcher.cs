@@ -33,7 +33,7 @@ public sealed partial class ConflictWatcher : Microsoft.Extensions.Hosting.IHost
         _stats = stats;
         _logger = logger;
         _site = new SiteId(options.Value.Site);
-        store.Merged += OnMerged;
+        store.Merged += Check;
         store.Written += OnWritten;
     }
 
@@ -42,16 +42,17 @@ public sealed partial class ConflictWatcher : Microsoft.Extensions.Hosting.IHost
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        _store.Merged -= OnMerged;
+        _store.Merged -= Check;
         _store.Written -= OnWritten;
         return Task.CompletedTask;
     }
 
     /// <summary>A command this node wrote may stand beside another node's different answer to the same reading (see
     /// <see cref="CommandConflicts.Contradicts"/>): that conflict is found here, not only when the other's write arrives.</summary>
-    private void OnWritten(SiteEntry entry) => OnMerged([entry]);
+    private void OnWritten(SiteEntry entry) => Check([entry]);
 
-    private void OnMerged(IReadOnlyList<SiteEntry> changed)
+    /// <summary>Looks for a conflict this node took part in among entries that changed (merged in or written here).</summary>
+    private void Check(IReadOnlyList<SiteEntry> changed)
     {
         foreach (var entry in changed)
         {

@@ -138,8 +138,20 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    private bool FromCutProcess(Socket client) =>
-        !_cutProcesses.IsEmpty && client.RemoteEndPoint is IPEndPoint remote && _cutProcesses.Keys.Any(pid => SocketOwner.Holds(pid, remote.Port, Port));
+    private bool FromCutProcess(Socket client) => !_cutProcesses.IsEmpty && _cutProcesses.Keys.Any(pid => OpenedBy(client, pid));
+
+    /// <summary>Whether process <paramref name="processId"/> opened the connection this proxy accepted as <paramref name="client"/>.</summary>
+    private bool OpenedBy(Socket client, int processId)
+    {
+        try
+        {
+            return client.RemoteEndPoint is IPEndPoint remote && SocketOwner.Holds(processId, remote.Port, Port);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Closes with RST (linger 0): the peer learns at once, as when a middlebox drops the connection.</summary>
     private static void Reset(Socket socket)
@@ -191,17 +203,7 @@ public sealed class FaultProxy : IAsyncDisposable
         public void Silence() => _silenced = true;
 
         /// <summary>Whether process <paramref name="processId"/> opened this connection.</summary>
-        public bool From(int processId)
-        {
-            try
-            {
-                return client.RemoteEndPoint is IPEndPoint remote && SocketOwner.Holds(processId, remote.Port, proxy.Port);
-            }
-            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
-            {
-                return false;
-            }
-        }
+        public bool From(int processId) => proxy.OpenedBy(client, processId);
 
         public async Task RunAsync()
         {
