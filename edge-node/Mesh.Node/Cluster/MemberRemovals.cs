@@ -8,6 +8,13 @@ namespace Mesh.Node.Cluster;
 public sealed class MemberRemovals
 {
     private readonly AsyncSignal _removed = new();
+    private volatile bool _watched;
+
+    /// <summary>True once a site cluster's membership is watched (a standalone node never pulses).</summary>
+    public bool Watched => _watched;
+
+    /// <summary>Called by the membership watcher when it starts.</summary>
+    public void Watch() => _watched = true;
 
     /// <summary>Completes at the next removal; take it before sending, so a removal in between is not missed.</summary>
     public Task NextAsync() => _removed.WaitAsync();

@@ -36,9 +36,12 @@ public sealed class MembershipRecorder : ReceiveActor
         Receive<ClusterEvent.CurrentClusterState>(_ => { });
     }
 
-    protected override void PreStart() =>
+    protected override void PreStart()
+    {
+        _removals.Watch();
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
             typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+    }
 
     protected override void PostStop() => _cluster.Unsubscribe(Self);
 

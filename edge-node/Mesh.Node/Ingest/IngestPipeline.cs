@@ -96,6 +96,9 @@ public sealed class IngestPipeline
     /// </summary>
     private async Task<DeviceReplies.Recorded> DecideAsync(DeviceCommands.Observe observe, CancellationToken ct)
     {
+        // A standalone node's agents live here: one question, no watching (the path of every reading).
+        if (!_removals.Watched)
+            return await _devices.ActorRef.Ask<DeviceReplies.Recorded>(observe, _options.Ingest.DecisionTimeout, ct).ConfigureAwait(false);
         var deadline = _time.GetUtcNow() + _options.Ingest.DecisionTimeout;
         var removed = _removals.NextAsync();
         var asks = new List<Task<DeviceReplies.Recorded>> { _devices.ActorRef.Ask<DeviceReplies.Recorded>(observe, _options.Ingest.DecisionTimeout, ct) };

@@ -41,6 +41,7 @@ public sealed class IngestPipelineReaskTests : Akka.TestKit.Xunit2.TestKit, IDis
         _journal = new AuditJournal(Path.Combine(_dir.Path, AuditJournalStore.FileName), "edge-1", Site, new HybridLogicalClock("edge-1"), new JournalOptions(), logs.For<AuditJournal>());
         _region = CreateTestProbe();
         var devices = new FixedActor(_region.Ref);
+        _removals.Watch(); // as on a site member
         var stats = new NodeStats();
         var approvals = new LocalApprovals(options, new HubLink(), new JournalLookup(_journal), _journal, devices, TimeProvider.System, logs.For<LocalApprovals>());
         _pipeline = new IngestPipeline(options, _journal, devices, new CommandSender(stats), approvals, _removals, stats, TimeProvider.System, logs.For<IngestPipeline>())
