@@ -28,6 +28,20 @@ public sealed class NatsGossipConsumer(IOptions<HubOptions> options, HubStore st
         await using var nats = new NatsConnection(new NatsOpts { Url = o.Url, Name = "mesh-hub-gossip", RetryOnInitialConnect = true });
         List<NatsJSContext> places = [new NatsJSContext(nats), .. o.Domains.Select(d => new NatsJSContext(nats, new NatsJSOpts(nats.Opts, domain: d)))];
         var running = new Dictionary<string, Task>(StringComparer.Ordinal);
+        try
+        {
+            await DiscoverAsync(places, running, o, stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // A stop may cancel a listing under way: the connection still stays open until every stream's consumer has
+            // settled its fetch.
+            await Task.WhenAll(running.Values).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DiscoverAsync(List<NatsJSContext> places, Dictionary<string, Task> running, NatsHubOptions o, CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             foreach (var done in running.Where(r => r.Value.IsCompleted).Select(r => r.Key).ToList())
@@ -54,7 +68,6 @@ public sealed class NatsGossipConsumer(IOptions<HubOptions> options, HubStore st
             {
             }
         }
-        await Task.WhenAll(running.Values).ConfigureAwait(false);
     }
 
     private async Task ConsumeAsync(NatsJSContext js, string stream, string site, NatsHubOptions o, CancellationToken stopping)
@@ -69,7 +82,9 @@ public sealed class NatsGossipConsumer(IOptions<HubOptions> options, HubStore st
                 DeliverPolicy = ConsumerConfigDeliverPolicy.All,
                 MaxDeliver = -1,
             }, stopping).ConfigureAwait(false);
-            var fetch = new NatsJSFetchOpts { MaxMsgs = 100, Expires = o.FetchWait };
+            // No idle heartbeat, as for audit fetches (NatsStreamIngest.NextFetch): a hub too busy to read for two heartbeats
+            // would otherwise drop the rest of a fetch, to wait out AckWait.
+            var fetch = new NatsJSFetchOpts { MaxMsgs = 100, Expires = o.FetchWait, IdleHeartbeat = TimeSpan.Zero };
             while (!stopping.IsCancellationRequested)
             {
                 // A whole fetch is read and every message settled before the loop looks at the token again: nothing

@@ -12,7 +12,7 @@ namespace Mesh.Hub.Sync.Nats;
 /// and runs one <see cref="NatsStreamIngest"/> per stream. Does nothing while <c>Hub:Nats:Url</c> is empty.
 /// </summary>
 public sealed class NatsAuditConsumer(
-    IOptions<HubOptions> options, AuditIngest ingest, NodeLeases leases, HubStore store, ILogger<NatsAuditConsumer> logger) : BackgroundService
+    IOptions<HubOptions> options, AuditIngest ingest, NodeLeases leases, HubStore store, ILoggerFactory loggers, ILogger<NatsAuditConsumer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -25,6 +25,7 @@ public sealed class NatsAuditConsumer(
             Url = o.Url,
             Name = "mesh-hub",
             RetryOnInitialConnect = true,
+            LoggerFactory = loggers,
             // A fetch's messages wait here until the batch is read; never let the client drop them.
             SubPendingChannelCapacity = Math.Max(NatsOpts.Default.SubPendingChannelCapacity, 2 * o.FetchBatch),
         });
@@ -56,6 +57,21 @@ public sealed class NatsAuditConsumer(
             .. o.Domains.Select(d => ($"domain {d}", new NatsJSContext(nats, new NatsJSOpts(nats.Opts, domain: d)))),
         ];
         var running = new Dictionary<string, Task>(StringComparer.Ordinal);
+        try
+        {
+            await DiscoverAsync(places, running, hub, stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // However discovery ends (a stop may cancel a listing under way), the connection stays open until each
+            // stream's consumer has given back what it fetched and did not settle; each ends promptly on stopping.
+            await Task.WhenAll(running.Values).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DiscoverAsync(List<(string Domain, NatsJSContext Js)> places, Dictionary<string, Task> running, HubOptions hub, CancellationToken stoppingToken)
+    {
+        var o = hub.Nats;
         var ignored = new HashSet<string>(StringComparer.Ordinal);
         var failing = new Dictionary<string, string>(StringComparer.Ordinal);
         while (!stoppingToken.IsCancellationRequested)
@@ -98,7 +114,5 @@ public sealed class NatsAuditConsumer(
             {
             }
         }
-        // Each ends promptly on stopping, after giving back what it fetched and did not settle.
-        await Task.WhenAll(running.Values).ConfigureAwait(false);
     }
 }

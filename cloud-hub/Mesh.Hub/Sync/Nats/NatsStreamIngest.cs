@@ -85,13 +85,20 @@ internal sealed partial class NatsStreamIngest(
                 if (batch.Count == 0)
                     continue;
                 var settled = new bool[batch.Count];
+                var applied = false;
                 try
                 {
                     var records = await ApplyAsync(batch, settled, stopping).ConfigureAwait(false);
                     _recordsPerMessage = Math.Max(1, (double)records / batch.Count);
+                    applied = true;
                 }
                 finally
                 {
+                    // Stopping or failing: the fetch under way ends first (within FetchWait). A message given back while
+                    // it still waits for messages would be delivered straight into it, and the hub would be naking and
+                    // receiving on one connection at once.
+                    if (!applied)
+                        await ((Task)fetching).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     await ReleaseAsync(batch, settled).ConfigureAwait(false);
                 }
             }
@@ -106,6 +113,10 @@ internal sealed partial class NatsStreamIngest(
     {
         MaxMsgs = (int)Math.Clamp(Math.Floor(_o.FetchBatch / _recordsPerMessage), 1, _o.FetchBatch),
         Expires = _o.FetchWait,
+        // No idle heartbeat: the client ends a fetch that hears nothing for two heartbeats (by default FetchWait), and
+        // a hub that cannot read for that long (a loaded machine) would then drop what the server still delivers for
+        // it; those messages would wait out AckWait. The fetch ends on the server's own expiry, or MaxMsgs.
+        IdleHeartbeat = TimeSpan.Zero,
     };
 
     /// <summary>One whole fetch, each message decoded as it arrives: while the batch before is being stored. Not
