@@ -1,3 +1,4 @@
+using Mesh.Hub.AuditConsole;
 using System.Net;
 using Mesh.Hub.Api;
 using Mesh.Hub.Approvals;
@@ -67,6 +68,7 @@ public static class HubApp
         builder.Services.AddSingleton<ControlBroadcast>();
         builder.Services.AddSingleton<PolicyDesk>();
         builder.Services.AddSingleton<ApprovalDesk>();
+        builder.Services.AddAuditConsole();
         builder.Services.AddHostedService<NatsAuditConsumer>();
         builder.Services.AddHostedService<NatsGossipConsumer>();
         configure?.Invoke(builder);
@@ -91,6 +93,8 @@ public static class HubApp
         app.MapApprovalApi();
         app.MapHubActionApi();
         app.MapGet("/healthz", () => Results.Text("ok"));
+        app.UseAntiforgery();
+        app.MapAuditConsole();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HubApp));
         app.Lifetime.ApplicationStarted.Register(() => HubLog.Listening(logger, GetBoundAddress(app).ToString(), GetApiAddress(app)?.ToString() ?? "(none)"));
         return app;

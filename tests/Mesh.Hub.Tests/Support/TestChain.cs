@@ -54,6 +54,16 @@ internal sealed class TestChain(string node = TestChain.Node, string site = Test
         return record;
     }
 
+    /// <summary>Appends the next record as <paramref name="shape"/> makes it from the plain one (sequence, clock, node,
+    /// site and link are set; the result is sealed) and returns it.</summary>
+    public AuditRecord Append(Func<AuditRecord, AuditRecord> shape)
+    {
+        var previous = _records.Count == 0 ? AuditRecordCodec.GenesisHash : _records[^1].Hash;
+        var record = shape(Make(_records.Count + 1, previous, node, site)).Seal();
+        _records.Add(record);
+        return record;
+    }
+
     /// <summary>The HLC wall time (Unix ms) <see cref="Make"/> gives the record at <paramref name="sequence"/>.</summary>
     public static long WallOf(long sequence) => BaseWall + sequence;
 

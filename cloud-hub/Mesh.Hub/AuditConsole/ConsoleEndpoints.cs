@@ -1,0 +1,19 @@
+namespace Mesh.Hub.AuditConsole;
+
+/// <summary>Registers and maps the audit console: server-rendered Razor components (docs/CONSOLE.md).</summary>
+public static class ConsoleEndpoints
+{
+    public static IServiceCollection AddAuditConsole(this IServiceCollection services)
+    {
+        services.AddRazorComponents();
+        services.AddSingleton<Chains.ChainCheck>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapAuditConsole(this IEndpointRouteBuilder endpoints)
+    {
+        ConsoleAssets.Map(endpoints);
+        endpoints.MapRazorComponents<App>();
+        return endpoints;
+    }
+}

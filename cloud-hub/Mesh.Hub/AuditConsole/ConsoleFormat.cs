@@ -1,0 +1,23 @@
+using System.Globalization;
+
+namespace Mesh.Hub.AuditConsole;
+
+/// <summary>How the console writes times and numbers: UTC, ISO-like, invariant culture.</summary>
+public static class ConsoleFormat
+{
+    public static string Utc(DateTime utc) => utc.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    public static string UtcMs(long unixMs) => Utc(DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime);
+
+    public static string Ago(DateTime utc, DateTime nowUtc)
+    {
+        var d = nowUtc - utc;
+        return d.TotalSeconds < 0 ? "just now"
+            : d.TotalSeconds < 60 ? $"{(int)d.TotalSeconds} s ago"
+            : d.TotalMinutes < 60 ? $"{(int)d.TotalMinutes} min ago"
+            : d.TotalHours < 48 ? $"{(int)d.TotalHours} h ago"
+            : $"{(int)d.TotalDays} d ago";
+    }
+
+    public static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,110 @@
+using Mesh.Hub.Tests.Support;
+using Mesh.Protocol.Audit;
+using Microsoft.Data.Sqlite;
+using Microsoft.Playwright;
+using Shouldly;
+
+namespace Mesh.Hub.Tests.AuditConsole;
+
+/// <summary>The console's pages in a real Chromium against a real hub on loopback, fed through the sync stream as a node
+/// feeds it. Each page is saved as a screenshot (<see cref="ConsoleBrowser.ScreenshotFolder"/>).</summary>
+[Collection(ConsoleBrowserCollection.Name)]
+public sealed class ConsolePagesTests(ConsoleBrowser browser)
+{
+    private static readonly AuditRoute Route = new("edge-gpu", "jetson-orin-nano", "anomaly", "1.2.0", 8_400, 0,
+    [
+        "edge-gpu: chosen, predicted 8.1 ms, cost 0, model anomaly 1.2.0 loaded",
+        "cloud-gpu: predicted 41.0 ms, cost 0.0002, over the 20 ms latency limit",
+        "deterministic: predicted 0.1 ms, cost 0, fallback only",
+    ]);
+
+    [Fact]
+    public async Task Fleet_ShowsEachSiteAndNodeWithItsSyncState()
+    {
+        await using var hub = await StartHubAsync();
+        await FeedAsync(hub, new TestChain("edge-1", "site-a"), 12);
+        await FeedAsync(hub, new TestChain("edge-2", "site-b"), 5);
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(ConsoleUrl(hub, "/"));
+
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Fleet");
+        await Assertions.Expect(page.Locator("#site-site-a")).ToContainTextAsync("Site site-a");
+        await Assertions.Expect(page.Locator("tr[data-node='edge-1'] td").Nth(2)).ToHaveTextAsync("12");
+        await Assertions.Expect(page.Locator("tr[data-node='edge-2'] .badge").First).ToHaveTextAsync("healthy");
+        await ConsoleBrowser.ScreenshotAsync(page, "fleet");
+    }
+
+    [Fact]
+    public async Task Decision_ShowsTheRouteCandidatesTheChainPositionAndTheInput()
+    {
+        await using var hub = await StartHubAsync();
+        var chain = new TestChain();
+        chain.Next(3);
+        var decision = chain.Append(r => r with
+        {
+            Kind = AuditKind.Decision, Device = "freezer-7", MessageKey = "freezer-7#41", Rule = "too-warm", PolicyVersion = "site-a@3",
+            Decision = "cooling-on", Outcome = "accepted", InputDigest = new byte[32], Route = Route, Body = """{"temperature":9.5}""",
+        });
+        await FeedAsync(hub, chain, 0);
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(ConsoleUrl(hub, $"/decisions/{chain.NodeId}/{decision.Sequence}"));
+
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Decision");
+        await Assertions.Expect(page.Locator("table.candidates tbody tr")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("table.candidates")).ToContainTextAsync("cloud-gpu: predicted 41.0 ms");
+        await Assertions.Expect(page.Locator("dl.chain")).ToContainTextAsync("hash matches the stored bytes");
+        await Assertions.Expect(page.Locator("dl.chain")).ToContainTextAsync("chains from record 3");
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("rule too-warm");
+        await ConsoleBrowser.ScreenshotAsync(page, "decision");
+    }
+
+    [Fact]
+    public async Task Chains_FlagsARecordAlteredInTheStoreAndNamesIt()
+    {
+        await using var hub = await StartHubAsync();
+        var chain = new TestChain();
+        await FeedAsync(hub, chain, 20);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(ConsoleUrl(hub, $"/chains/{chain.NodeId}"));
+        await Assertions.Expect(page.Locator(".verdict")).ToHaveTextAsync("verified");
+
+        // Someone with access to the database edits record 7's content in place.
+        using (var db = new SqliteConnection($"Data Source={hub.DataPath}"))
+        {
+            db.Open();
+            var canonical = AuditRecordCodec.Encode(chain[7]);
+            var body = canonical.AsSpan().IndexOf("{}"u8);
+            body.ShouldBeGreaterThan(0);
+            canonical[body] = (byte)'[';
+            canonical[body + 1] = (byte)']';
+            using var edit = db.CreateCommand();
+            edit.CommandText = "UPDATE records SET canonical = $c WHERE node_id = $n AND seq = 7;";
+            edit.Parameters.AddWithValue("$c", canonical);
+            edit.Parameters.AddWithValue("$n", chain.NodeId);
+            edit.ExecuteNonQuery().ShouldBe(1);
+        }
+        await page.GotoAsync(ConsoleUrl(hub, $"/chains/{chain.NodeId}"));
+
+        await Assertions.Expect(page.Locator(".verdict")).ToHaveTextAsync("HashMismatch at 7");
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Records verified 6");
+        await ConsoleBrowser.ScreenshotAsync(page, "chain-tampered");
+        await page.GotoAsync(ConsoleUrl(hub, "/chains"));
+        await Assertions.Expect(page.Locator($"tr[data-node='{chain.NodeId}'] .verdict")).ToHaveTextAsync("HashMismatch at 7");
+        await ConsoleBrowser.ScreenshotAsync(page, "chains");
+    }
+
+    private static Task<HubHarness> StartHubAsync() => HubHarness.StartAsync("--Hub:ApiUrl=http://127.0.0.1:0");
+
+    private static string ConsoleUrl(HubHarness hub, string path) => new Uri(HubApp.GetApiAddress(hub.App)!, path).ToString();
+
+    /// <summary>Appends <paramref name="more"/> plain records and syncs the whole chain, as its node would.</summary>
+    private static async Task FeedAsync(HubHarness hub, TestChain chain, int more)
+    {
+        chain.Next(more);
+        await using var sync = await SyncSession.StartAsync(hub.Client, chain.NodeId, chain.SiteId);
+        var ack = await sync.SendAsync(chain.Range(1, chain.Head), (ulong)chain.Head);
+        ack.AckedSeq.ShouldBe((ulong)chain.Head);
+    }
+}
