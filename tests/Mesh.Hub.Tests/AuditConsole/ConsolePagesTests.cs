@@ -1,4 +1,8 @@
+using Mesh.Hub.Policies;
+using Mesh.Hub.Storage;
 using Mesh.Hub.Tests.Support;
+using Mesh.Protocol.Policy;
+using Microsoft.Extensions.DependencyInjection;
 using Mesh.Protocol.Audit;
 using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
@@ -93,6 +97,25 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser)
         await page.GotoAsync(ConsoleUrl(hub, "/chains"));
         await Assertions.Expect(page.Locator($"tr[data-node='{chain.NodeId}'] .verdict")).ToHaveTextAsync("HashMismatch at 7");
         await ConsoleBrowser.ScreenshotAsync(page, "chains");
+    }
+
+    [Fact]
+    public async Task Policies_ShowEachVersionsSemanticDiffTheActiveOneAndRollbacks()
+    {
+        await using var hub = await StartHubAsync();
+        await FeedAsync(hub, new TestChain(), 1);
+        var desk = hub.App.Services.GetRequiredService<PolicyDesk>();
+        desk.Push(PolicyLoader.Parse(TestPolicies.Valid(1), "site-a.yaml").Policy!, "site-a.yaml", "ana").Status.ShouldBe(PolicyPushStatus.Activated);
+        desk.Push(PolicyLoader.Parse(TestPolicies.Valid(2, action: "fan-on"), "site-a.yaml").Policy!, "site-a.yaml", "ana").Status.ShouldBe(PolicyPushStatus.Activated);
+        desk.Rollback(TestChain.Site, 1, "ben", "fan-on trips the breaker").ShouldNotBeNull();
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(ConsoleUrl(hub, "/policies?site=site-a"));
+
+        await Assertions.Expect(page.Locator("tr[data-version='2'] .diff")).ToContainTextAsync("~ rule hot: action: cooling-on -> fan-on");
+        await Assertions.Expect(page.Locator("tr[data-version='1'] .badge")).ToHaveTextAsync("active");
+        await Assertions.Expect(page.Locator("table.activations tbody tr").First).ToContainTextAsync("fan-on trips the breaker");
+        await ConsoleBrowser.ScreenshotAsync(page, "policies");
     }
 
     private static Task<HubHarness> StartHubAsync() => HubHarness.StartAsync("--Hub:ApiUrl=http://127.0.0.1:0");
