@@ -1,3 +1,5 @@
+using Mesh.Hub.AuditConsole.Approvals;
+
 namespace Mesh.Hub.AuditConsole;
 
 /// <summary>Registers and maps the audit console: server-rendered Razor components (docs/CONSOLE.md).</summary>
@@ -13,6 +15,7 @@ public static class ConsoleEndpoints
     public static IEndpointRouteBuilder MapAuditConsole(this IEndpointRouteBuilder endpoints)
     {
         ConsoleAssets.Map(endpoints);
+        endpoints.MapApprovalForms();
         endpoints.MapRazorComponents<App>();
         return endpoints;
     }

@@ -118,6 +118,29 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser)
         await ConsoleBrowser.ScreenshotAsync(page, "policies");
     }
 
+    [Fact]
+    public async Task Approvals_ListsWhatWaitsWithItsActionDeadlineAndTheRecordThatAsked()
+    {
+        await using var hub = await StartHubAsync();
+        var chain = new TestChain();
+        chain.Next(2);
+        var requested = chain.Append(AuditKind.ApprovalRequested, NodeBodies.ApprovalRequested("apr-9", action: "defrost-now"), "pending", device: "freezer-7");
+        await FeedAsync(hub, chain, 0);
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(ConsoleUrl(hub, "/approvals"));
+
+        var row = page.Locator("tr[data-approval='apr-9']");
+        await Assertions.Expect(row).ToContainTextAsync("defrost-now");
+        await Assertions.Expect(row).ToContainTextAsync("device freezer-7");
+        await Assertions.Expect(row.Locator(".badge")).ToHaveTextAsync("pending");
+        await Assertions.Expect(row.Locator("form.decide button")).ToHaveCountAsync(2);
+        await ConsoleBrowser.ScreenshotAsync(page, "approvals");
+        await row.Locator("a").First.ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/decisions/{chain.NodeId}/{requested.Sequence}$"));
+        await Assertions.Expect(page.Locator("table.approvals")).ToContainTextAsync("apr-9");
+    }
+
     private static Task<HubHarness> StartHubAsync() => HubHarness.StartAsync("--Hub:ApiUrl=http://127.0.0.1:0");
 
     private static string ConsoleUrl(HubHarness hub, string path) => new Uri(HubApp.GetApiAddress(hub.App)!, path).ToString();
