@@ -21,8 +21,8 @@ internal abstract class HubDatabase : IDisposable
     /// <summary>Applies the migrations the database lacks, in one transaction; refuses a newer schema.</summary>
     public abstract void Migrate();
 
-    /// <summary>Inserts a node's records through the writer inside <paramref name="tx"/>.</summary>
-    public abstract void InsertRecords(DbTransaction tx, string nodeId, IReadOnlyList<RecordToStore> records);
+    /// <summary>Inserts a node's records, of <paramref name="site"/>, through the writer inside <paramref name="tx"/>.</summary>
+    public abstract void InsertRecords(DbTransaction tx, string nodeId, string site, IReadOnlyList<RecordToStore> records);
 
     public abstract void Dispose();
 

@@ -44,7 +44,7 @@ public sealed partial class HubStore
             Run($"store {records.Count} record(s) of node {nodeId}", () =>
             {
                 using var tx = Writer.BeginTransaction();
-                _db.InsertRecords(tx, nodeId, records);
+                _db.InsertRecords(tx, nodeId, site, records);
                 if (reports is not null)
                     IndexReports(reports, tx);
                 UpsertNode(node, tx);

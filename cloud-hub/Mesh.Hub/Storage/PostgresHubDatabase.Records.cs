@@ -8,11 +8,11 @@ internal sealed partial class PostgresHubDatabase
 {
     /// <summary>Binary COPY: one round trip for the whole batch and no SQL to parse per row. COPY runs inside the
     /// transaction open on the writer, so the records commit (or vanish) with the node's new head.</summary>
-    public override void InsertRecords(DbTransaction tx, string nodeId, IReadOnlyList<RecordToStore> records)
+    public override void InsertRecords(DbTransaction tx, string nodeId, string site, IReadOnlyList<RecordToStore> records)
     {
         var writer = (NpgsqlConnection)tx.Connection!;
         using var copy = writer.BeginBinaryImport(
-            "COPY records(node_id, seq, kind, device, hlc_wall, message_key, hash, canonical) FROM STDIN (FORMAT BINARY)");
+            "COPY records(node_id, seq, kind, device, hlc_wall, message_key, hash, canonical, site) FROM STDIN (FORMAT BINARY)");
         foreach (var item in records)
         {
             var record = item.Record;
@@ -25,6 +25,7 @@ internal sealed partial class PostgresHubDatabase
             copy.Write(record.MessageKey, NpgsqlDbType.Text);
             copy.Write(record.Hash.ToArray(), NpgsqlDbType.Bytea);
             copy.Write(item.Canonical, NpgsqlDbType.Bytea);
+            copy.Write(site, NpgsqlDbType.Text);
         }
         copy.Complete();
     }

@@ -48,11 +48,13 @@ public sealed class PostgresSchemaTests
                 [.. chain.Range(1, 2).Select(r => new RecordToStore(r, Mesh.Protocol.Audit.AuditRecordCodec.Encode(r)))], 2, DateTime.UtcNow);
         Execute(connectionString, """
             DROP TABLE policy_versions; DROP TABLE policy_activations; DROP TABLE node_policies;
-            DROP TABLE approvals; DROP TABLE hub_actions; DROP TABLE site_state; UPDATE schema_version SET version = 1;
+            DROP TABLE approvals; DROP TABLE hub_actions; DROP TABLE site_state;
+            ALTER TABLE records DROP COLUMN site; UPDATE schema_version SET version = 1;
             """);
 
         using var reopened = Open(connectionString);
         reopened.FindNode(chain.NodeId)!.LastSeq.ShouldBe(2);
+        reopened.ReadTimeline(new TimelineFilter(Site: chain.SiteId), 10).Records.Select(r => r.Seq).ShouldBe([2L, 1L]);
         reopened.ReadSiteState("site-a").ShouldBeEmpty();
         reopened.ReadHubActions(0, 10).ShouldBeEmpty();
         SchemaVersion(connectionString).ShouldBe(HubSchema.Version);
