@@ -6,8 +6,8 @@ namespace Mesh.Hub;
 /// <summary>The hub's log messages. Event ids are stable: dashboards and alerts key on them.</summary>
 internal static partial class HubLog
 {
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Hub store {Path} opened with {NodeCount} node(s)")]
-    public static partial void StoreOpened(ILogger logger, string path, int nodeCount);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Hub store {Store} opened with {NodeCount} node(s)")]
+    public static partial void StoreOpened(ILogger logger, string store, int nodeCount);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Hub listening on {Url} (gRPC and JSON API, HTTP/2 cleartext); HTTP/1.1 JSON API on {ApiUrl}")]
     public static partial void Listening(ILogger logger, string url, string apiUrl);

@@ -1,3 +1,5 @@
+using Mesh.Hub.Storage;
+
 namespace Mesh.Hub;
 
 /// <summary>Settings of the hub, bound from the configuration section <c>Hub</c>.</summary>
@@ -18,8 +20,8 @@ public sealed record HubOptions
     /// and clients without HTTP/2 prior knowledge; same rules as <see cref="Url"/>. Default: none.</summary>
     public string? ApiUrl { get; init; }
 
-    /// <summary>The SQLite file holding nodes and audit records; created with its folder when missing.
-    /// Relative paths are resolved against the current directory. Default <c>data/hub.db</c>.</summary>
+    /// <summary>The SQLite file holding nodes and audit records when <c>Hub:Store:Provider</c> is <c>sqlite</c>; created
+    /// with its folder when missing. Relative paths are resolved against the current directory. Default <c>data/hub.db</c>.</summary>
     public string DataPath { get; init; } = "data/hub.db";
 
     /// <summary>Most records accepted in one <c>AuditBatch</c>; a bigger batch is refused whole. Default 1000.</summary>
@@ -42,6 +44,11 @@ public sealed record HubOptions
     /// <summary>The wait a shed stream is told to take before it tries again; each refusal names a random 50–150 % of
     /// it, so the shed nodes do not all return together. Default 2 s.</summary>
     public TimeSpan SyncRetryAfter { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Which database holds the hub's state (section <c>Hub:Store</c>): the embedded SQLite file (default) or
+    /// PostgreSQL.</summary>
+    public HubStoreOptions Store { get; init; } = new();
+
     /// <summary>Audit sync over NATS JetStream (section <c>Hub:Nats</c>, docs/NATS.md); off while its <c>Url</c> is empty.</summary>
     public NatsHubOptions Nats { get; init; } = new();
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Mesh.Hub.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Mesh.Hub;
@@ -24,6 +25,7 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
         }
         if (string.IsNullOrWhiteSpace(options.DataPath))
             failures.Add($"{HubOptions.SectionName}:{nameof(HubOptions.DataPath)}: must name a SQLite file");
+        ValidateStore(options.Store, failures);
         if (options.MaxBatchRecords is < 1 or > MaxBatchRecordsLimit)
             failures.Add($"{HubOptions.SectionName}:{nameof(HubOptions.MaxBatchRecords)}: {options.MaxBatchRecords} is outside 1..{MaxBatchRecordsLimit}");
         if (options.MaxReceiveMessageBytes is < 64 * 1024 or > 256 * 1024 * 1024)
@@ -63,6 +65,18 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
             failures.Add($"{s}:{nameof(NatsHubOptions.GapRetryDelay)}: {nats.GapRetryDelay} is outside 10 ms .. 10 min");
         if (nats.DiscoverInterval < TimeSpan.FromMilliseconds(100) || nats.DiscoverInterval > TimeSpan.FromHours(1))
             failures.Add($"{s}:{nameof(NatsHubOptions.DiscoverInterval)}: {nats.DiscoverInterval} is outside 100 ms .. 1 h");
+    }
+
+    private static void ValidateStore(HubStoreOptions store, List<string> failures)
+    {
+        const string s = HubStoreOptions.SectionName;
+        if (!store.IsPostgreSql && !string.Equals(store.Provider, HubStoreOptions.Sqlite, StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"{s}:{nameof(HubStoreOptions.Provider)}: '{store.Provider}' is not a store provider; use '{HubStoreOptions.Sqlite}' or '{HubStoreOptions.PostgreSql}'");
+            return;
+        }
+        if (store.IsPostgreSql && PostgresHubDatabase.CheckConnectionString(store.ConnectionString) is { } problem)
+            failures.Add($"{s}:{nameof(HubStoreOptions.ConnectionString)}: {problem}");
     }
 
     private static bool IsNatsName(string name) =>

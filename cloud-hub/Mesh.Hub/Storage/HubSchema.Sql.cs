@@ -104,4 +104,19 @@ internal static partial class HubSchema
             PRIMARY KEY(site, key));
         CREATE INDEX IF NOT EXISTS site_state_by_version ON site_state(site, version);
         """;
+
+    /// <summary>The audit timeline (<see cref="HubStore.ReadTimeline"/>): each record carries its node's site, and one
+    /// index per filter ends in the page order (hlc_wall, node_id, seq), so a page is a short backward range scan from its
+    /// cursor however many records there are. The indexes make each insert dearer; an operator waiting on a page is
+    /// worth it.</summary>
+    private const string V4Sql = """
+        ALTER TABLE records ADD COLUMN site TEXT NOT NULL DEFAULT '';
+        UPDATE records SET site = (SELECT n.site FROM nodes n WHERE n.node_id = records.node_id)
+            WHERE EXISTS (SELECT 1 FROM nodes n WHERE n.node_id = records.node_id);
+        CREATE INDEX IF NOT EXISTS records_by_time ON records(hlc_wall, node_id, seq);
+        CREATE INDEX IF NOT EXISTS records_by_site ON records(site, hlc_wall, node_id, seq);
+        CREATE INDEX IF NOT EXISTS records_by_node_time ON records(node_id, hlc_wall, seq);
+        CREATE INDEX IF NOT EXISTS records_by_device ON records(device, hlc_wall, node_id, seq);
+        CREATE INDEX IF NOT EXISTS records_by_kind ON records(kind, hlc_wall, node_id, seq);
+        """;
 }

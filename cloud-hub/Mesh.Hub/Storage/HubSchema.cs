@@ -1,35 +1,24 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Mesh.Hub.Storage;
 
-/// <summary>Creates, migrates and checks the hub's SQLite schema. <c>PRAGMA user_version</c> is the schema
-/// version; each migration only adds (<c>IF NOT EXISTS</c>), so re-running one is harmless.</summary>
+/// <summary>
+/// The hub's schema as a versioned list of migrations, written once in the SQL both databases speak (SQLite's type names;
+/// <see cref="ForPostgres"/> translates the few that differ). A migration runs in the transaction that records the new
+/// version, so it runs exactly once. SQLite keeps its version in <c>PRAGMA user_version</c>, PostgreSQL in the table
+/// <c>schema_version</c>.
+/// </summary>
 internal static partial class HubSchema
 {
     public static int Version => Migrations.Length;
 
     /// <summary>Migration i takes the schema from version i to i + 1. Never edit a published one: append.</summary>
-    private static readonly string[] Migrations = [V1Sql, V2Sql, V3Sql];
+    private static readonly string[] Migrations = [V1Sql, V2Sql, V3Sql, V4Sql];
 
-    /// <summary>Switches the file to WAL with full fsync on commit (an ack must survive power loss) and
-    /// applies the migrations the file lacks, in one transaction.</summary>
-    public static void Apply(SqliteConnection connection, string path)
-    {
-        var mode = Scalar(connection, "PRAGMA journal_mode=WAL;");
-        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
-            throw new HubStorageException($"{path}: SQLite refused WAL mode (journal_mode is '{mode}')");
-        Execute(connection, "PRAGMA synchronous=FULL;");
-        var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
-        if (version > Version)
-            throw new HubStorageException($"{path}: schema version {version} was written by a newer hub (this one knows {Version})");
-        using var tx = connection.BeginTransaction();
-        for (var i = version; i < Migrations.Length; i++)
-            Execute(connection, Migrations[i], tx);
-        Execute(connection, $"PRAGMA user_version={Version};", tx);
-        tx.Commit();
-    }
+    private static HubStorageException Newer(string where, long version) =>
+        new($"{where}: schema version {version} was written by a newer hub (this one knows {Version})");
 
-    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? tx = null)
+    private static void Execute(DbConnection connection, string sql, DbTransaction? tx = null)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -37,10 +26,11 @@ internal static partial class HubSchema
         command.ExecuteNonQuery();
     }
 
-    private static string? Scalar(SqliteConnection connection, string sql)
+    private static object? Scalar(DbConnection connection, string sql, DbTransaction? tx = null)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
-        return command.ExecuteScalar()?.ToString();
+        command.Transaction = tx;
+        return command.ExecuteScalar();
     }
 }

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Mesh.Hub.Storage;
 
@@ -22,19 +22,19 @@ public sealed partial class HubStore
             ObjectDisposedException.ThrowIf(_disposed, this);
             return Run($"record the decision on approval {id}", () =>
             {
-                var current = FindApproval(_writer, id);
+                var current = FindApproval(Writer, id);
                 if (current is null)
                     return new ApprovalDecisionResult(ApprovalDecisionStatus.NotFound, null);
                 if (current.Decision is not null)
                     return new ApprovalDecisionResult(ApprovalDecisionStatus.AlreadyDecided, current);
                 var decided = current with { Decision = new OperatorDecision(approved, by, comment, atMs, Late: current.ResolvedSeq is not null) };
-                using var tx = _writer.BeginTransaction();
-                Execute(_writer.Command("""
-                    UPDATE approvals SET decision_approved = $approved, decision_by = $by, decision_comment = $comment,
-                        decision_at = $at, decision_late = $late
-                    WHERE id = $id;
-                    """, tx).Bind("$approved", approved).Bind("$by", by).Bind("$comment", comment).Bind("$at", atMs)
-                    .Bind("$late", decided.Decision.Late).Bind("$id", id));
+                using var tx = Writer.BeginTransaction();
+                Execute(Writer.Command("""
+                    UPDATE approvals SET decision_approved = @approved, decision_by = @by, decision_comment = @comment,
+                        decision_at = @at, decision_late = @late
+                    WHERE id = @id;
+                    """, tx).Bind("@approved", approved).Bind("@by", by).Bind("@comment", comment).Bind("@at", atMs)
+                    .Bind("@late", decided.Decision.Late).Bind("@id", id));
                 InsertHubAction(action(decided), atMs, tx);
                 tx.Commit();
                 return new ApprovalDecisionResult(ApprovalDecisionStatus.Decided, decided);
@@ -47,26 +47,26 @@ public sealed partial class HubStore
     /// <summary>Approvals, newest request first; null filters select everything.</summary>
     public IReadOnlyList<StoredApproval> ReadApprovals(ApprovalState? state, string? site, string? nodeId, int limit) =>
         Read("read approvals", connection => ReadApprovals(connection, $"""
-            ($state IS NULL
-                OR ($state = 0 AND decision_at IS NULL AND resolved_seq IS NULL)
-                OR ($state = 1 AND decision_at IS NOT NULL AND resolved_seq IS NULL)
-                OR ($state = 2 AND resolved_seq IS NOT NULL))
-            AND ($site IS NULL OR site = $site) AND ($node IS NULL OR node_id = $node)
+            (@state IS NULL
+                OR (@state = 0 AND decision_at IS NULL AND resolved_seq IS NULL)
+                OR (@state = 1 AND decision_at IS NOT NULL AND resolved_seq IS NULL)
+                OR (@state = 2 AND resolved_seq IS NOT NULL))
+            AND (@site IS NULL OR site = @site) AND (@node IS NULL OR node_id = @node)
             ORDER BY requested_at DESC, id LIMIT {limit}
-            """, c => c.Bind("$state", (int?)state).Bind("$site", site).Bind("$node", nodeId)));
+            """, c => c.Bind("@state", (int?)state).Bind("@site", site).Bind("@node", nodeId)));
 
     /// <summary>The node's decided approvals it has not yet recorded (<see cref="StoredApproval.AwaitsDelivery"/>),
     /// in the order they were decided.</summary>
     public IReadOnlyList<StoredApproval> ReadUndeliveredDecisions(string nodeId) =>
         Read($"read undelivered decisions of node {nodeId}", connection => ReadApprovals(connection, """
-            node_id = $node AND decision_at IS NOT NULL AND late_seq IS NULL AND (resolved_seq IS NULL OR decision_late = 1)
+            node_id = @node AND decision_at IS NOT NULL AND late_seq IS NULL AND (resolved_seq IS NULL OR decision_late = 1)
             ORDER BY decision_at, id
-            """, c => c.Bind("$node", nodeId)));
+            """, c => c.Bind("@node", nodeId)));
 
-    private static StoredApproval? FindApproval(SqliteConnection connection, string id) =>
-        ReadApprovals(connection, "id = $id", c => c.Bind("$id", id)).FirstOrDefault();
+    private static StoredApproval? FindApproval(DbConnection connection, string id) =>
+        ReadApprovals(connection, "id = @id", c => c.Bind("@id", id)).FirstOrDefault();
 
-    private static List<StoredApproval> ReadApprovals(SqliteConnection connection, string clause, Action<SqliteCommand> bind)
+    private static List<StoredApproval> ReadApprovals(DbConnection connection, string clause, Action<DbCommand> bind)
     {
         using var command = connection.Command($"SELECT {ApprovalColumns} FROM approvals WHERE {clause};");
         bind(command);
@@ -77,7 +77,7 @@ public sealed partial class HubStore
         return approvals;
     }
 
-    private static StoredApproval ReadApproval(SqliteDataReader r)
+    private static StoredApproval ReadApproval(DbDataReader r)
     {
         var decision = r.IsDBNull(18) ? null
             : new OperatorDecision(r.GetInt64(15) != 0, r.GetString(16), r.GetString(17), r.GetInt64(18), r.GetInt64(19) != 0);

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Mesh.Hub.Storage;
 
@@ -8,8 +8,8 @@ public sealed partial class HubStore
     public IReadOnlyList<StoredHubAction> ReadHubActions(long after, int limit) => Read("read the hub action log", connection =>
     {
         using var command = connection.Command("""
-            SELECT seq, at, actor, action, target, detail FROM hub_actions WHERE seq > $after ORDER BY seq LIMIT $limit;
-            """).Bind("$after", after).Bind("$limit", limit);
+            SELECT seq, at, actor, action, target, detail FROM hub_actions WHERE seq > @after ORDER BY seq LIMIT @limit;
+            """).Bind("@after", after).Bind("@limit", limit);
         using var reader = command.ExecuteReader();
         var actions = new List<StoredHubAction>();
         while (reader.Read())
@@ -17,9 +17,9 @@ public sealed partial class HubStore
         return actions;
     });
 
-    private void InsertHubAction(HubActionDraft action, long atMs, SqliteTransaction tx) =>
-        Execute(_writer.Command("""
-            INSERT INTO hub_actions(at, actor, action, target, detail) VALUES ($at, $actor, $action, $target, $detail);
-            """, tx).Bind("$at", atMs).Bind("$actor", action.Actor).Bind("$action", action.Action).Bind("$target", action.Target)
-            .Bind("$detail", action.Detail));
+    private void InsertHubAction(HubActionDraft action, long atMs, DbTransaction tx) =>
+        Execute(Writer.Command("""
+            INSERT INTO hub_actions(at, actor, action, target, detail) VALUES (@at, @actor, @action, @target, @detail);
+            """, tx).Bind("@at", atMs).Bind("@actor", action.Actor).Bind("@action", action.Action).Bind("@target", action.Target)
+            .Bind("@detail", action.Detail));
 }

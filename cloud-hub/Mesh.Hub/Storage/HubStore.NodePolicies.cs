@@ -7,8 +7,8 @@ public sealed partial class HubStore
     {
         using var command = connection.Command("""
             SELECT node_id, site, version, sha256, at, rejected_version, rejected_sha256, rejected_reason, rejected_at
-            FROM node_policies WHERE site = $site ORDER BY node_id;
-            """).Bind("$site", site);
+            FROM node_policies WHERE site = @site ORDER BY node_id;
+            """).Bind("@site", site);
         using var reader = command.ExecuteReader();
         var nodes = new List<StoredNodePolicy>();
         while (reader.Read())

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Mesh.Hub.Storage;
 
@@ -16,20 +16,20 @@ public sealed partial class HubStore
             ObjectDisposedException.ThrowIf(_disposed, this);
             return Run($"store policy v{policy.Version} of site {policy.Site}", () =>
             {
-                var newest = ReadPolicyVersions(_writer, policy.Site, null, newestOnly: true).FirstOrDefault();
+                var newest = ReadPolicyVersions(Writer, policy.Site, null, newestOnly: true).FirstOrDefault();
                 if (newest is not null && policy.Version <= newest.Version)
                 {
                     if (policy.Version != newest.Version || policy.Sha256 != newest.Sha256)
                         return new PolicyPushResult(PolicyPushStatus.NotNewer, null, newest);
-                    var latest = ReadActivations(_writer, policy.Site, null).LastOrDefault(a => a.Version == policy.Version);
+                    var latest = ReadActivations(Writer, policy.Site, null).LastOrDefault(a => a.Version == policy.Version);
                     return new PolicyPushResult(PolicyPushStatus.AlreadyHeld, latest, newest);
                 }
-                using var tx = _writer.BeginTransaction();
-                Execute(_writer.Command("""
+                using var tx = Writer.BeginTransaction();
+                Execute(Writer.Command("""
                     INSERT INTO policy_versions(site, version, sha256, file, text, pushed_at, pushed_by)
-                    VALUES ($site, $version, $sha, $file, $text, $at, $by);
-                    """, tx).Bind("$site", policy.Site).Bind("$version", policy.Version).Bind("$sha", policy.Sha256)
-                    .Bind("$file", policy.File).Bind("$text", policy.Text).Bind("$at", policy.PushedAtMs).Bind("$by", policy.PushedBy));
+                    VALUES (@site, @version, @sha, @file, @text, @at, @by);
+                    """, tx).Bind("@site", policy.Site).Bind("@version", policy.Version).Bind("@sha", policy.Sha256)
+                    .Bind("@file", policy.File).Bind("@text", policy.Text).Bind("@at", policy.PushedAtMs).Bind("@by", policy.PushedBy));
                 var activation = Activate(policy, policy.PushedAtMs, policy.PushedBy, rollback: false, "", action, tx);
                 tx.Commit();
                 return new PolicyPushResult(PolicyPushStatus.Activated, activation, newest);
@@ -46,10 +46,10 @@ public sealed partial class HubStore
             ObjectDisposedException.ThrowIf(_disposed, this);
             return Run($"roll site {site} back to policy v{version}", () =>
             {
-                var policy = ReadPolicyVersions(_writer, site, version, newestOnly: false).FirstOrDefault();
+                var policy = ReadPolicyVersions(Writer, site, version, newestOnly: false).FirstOrDefault();
                 if (policy is null)
                     return null;
-                using var tx = _writer.BeginTransaction();
+                using var tx = Writer.BeginTransaction();
                 var activation = Activate(policy, atMs, by, rollback: true, comment, action, tx);
                 tx.Commit();
                 return new ActivePolicy(activation, policy);
@@ -57,15 +57,15 @@ public sealed partial class HubStore
         }
     }
 
-    private StoredActivation Activate(StoredPolicyVersion policy, long atMs, string by, bool rollback, string comment, Func<StoredActivation, HubActionDraft> action, SqliteTransaction tx)
+    private StoredActivation Activate(StoredPolicyVersion policy, long atMs, string by, bool rollback, string comment, Func<StoredActivation, HubActionDraft> action, DbTransaction tx)
     {
-        using var next = _writer.Command("SELECT COALESCE(MAX(activation), 0) + 1 FROM policy_activations WHERE site = $site;", tx).Bind("$site", policy.Site);
+        using var next = Writer.Command("SELECT COALESCE(MAX(activation), 0) + 1 FROM policy_activations WHERE site = @site;", tx).Bind("@site", policy.Site);
         var number = (long)next.ExecuteScalar()!;
-        Execute(_writer.Command("""
+        Execute(Writer.Command("""
             INSERT INTO policy_activations(site, activation, version, at, by, rollback, comment)
-            VALUES ($site, $activation, $version, $at, $by, $rollback, $comment);
-            """, tx).Bind("$site", policy.Site).Bind("$activation", number).Bind("$version", policy.Version).Bind("$at", atMs)
-            .Bind("$by", by).Bind("$rollback", rollback).Bind("$comment", comment));
+            VALUES (@site, @activation, @version, @at, @by, @rollback, @comment);
+            """, tx).Bind("@site", policy.Site).Bind("@activation", number).Bind("@version", policy.Version).Bind("@at", atMs)
+            .Bind("@by", by).Bind("@rollback", rollback).Bind("@comment", comment));
         var activation = new StoredActivation(policy.Site, number, policy.Version, policy.Sha256, atMs, by, rollback, comment);
         InsertHubAction(action(activation), atMs, tx);
         return activation;
@@ -90,12 +90,12 @@ public sealed partial class HubStore
     public IReadOnlyList<StoredActivation> ReadActivations(string site) =>
         Read($"read policy activations of site {site}", connection => ReadActivations(connection, site, null));
 
-    private static List<StoredPolicyVersion> ReadPolicyVersions(SqliteConnection connection, string site, long? version, bool newestOnly)
+    private static List<StoredPolicyVersion> ReadPolicyVersions(DbConnection connection, string site, long? version, bool newestOnly)
     {
         using var command = connection.Command($"""
-            SELECT site, version, sha256, file, CASE WHEN $version IS NULL THEN '' ELSE text END, pushed_at, pushed_by FROM policy_versions
-            WHERE site = $site AND ($version IS NULL OR version = $version) ORDER BY version DESC {(newestOnly ? "LIMIT 1" : "")};
-            """).Bind("$site", site).Bind("$version", version);
+            SELECT site, version, sha256, file, CASE WHEN @version IS NULL THEN '' ELSE text END, pushed_at, pushed_by FROM policy_versions
+            WHERE site = @site AND (@version IS NULL OR version = @version) ORDER BY version DESC {(newestOnly ? "LIMIT 1" : "")};
+            """).Bind("@site", site).Bind("@version", version);
         using var reader = command.ExecuteReader();
         var versions = new List<StoredPolicyVersion>();
         while (reader.Read())
@@ -104,13 +104,13 @@ public sealed partial class HubStore
         return versions;
     }
 
-    private static List<StoredActivation> ReadActivations(SqliteConnection connection, string site, SqliteTransaction? tx, bool newestOnly = false)
+    private static List<StoredActivation> ReadActivations(DbConnection connection, string site, DbTransaction? tx, bool newestOnly = false)
     {
         using var command = connection.Command($"""
             SELECT a.site, a.activation, a.version, v.sha256, a.at, a.by, a.rollback, a.comment
             FROM policy_activations a JOIN policy_versions v ON v.site = a.site AND v.version = a.version
-            WHERE a.site = $site ORDER BY a.activation {(newestOnly ? "DESC LIMIT 1" : "")};
-            """, tx).Bind("$site", site);
+            WHERE a.site = @site ORDER BY a.activation {(newestOnly ? "DESC LIMIT 1" : "")};
+            """, tx).Bind("@site", site);
         using var reader = command.ExecuteReader();
         var activations = new List<StoredActivation>();
         while (reader.Read())

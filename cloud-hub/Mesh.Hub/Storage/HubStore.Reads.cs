@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Mesh.Hub.Storage;
 
@@ -9,14 +9,13 @@ public sealed partial class HubStore
     {
         return Read($"read records of node {nodeId}", connection =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = """
+            using var command = connection.Command("""
                 SELECT seq, hash, canonical FROM records
-                WHERE node_id = $node AND seq > $after ORDER BY seq LIMIT $limit;
-                """;
-            command.Parameters.AddWithValue("$node", nodeId);
-            command.Parameters.AddWithValue("$after", after);
-            command.Parameters.AddWithValue("$limit", limit);
+                WHERE node_id = @node AND seq > @after ORDER BY seq LIMIT @limit;
+                """);
+            command.Bind("@node", nodeId);
+            command.Bind("@after", after);
+            command.Bind("@limit", limit);
             using var reader = command.ExecuteReader();
             var records = new List<StoredRecord>();
             while (reader.Read())
@@ -30,11 +29,10 @@ public sealed partial class HubStore
     {
         return Read($"read hashes of node {nodeId}", connection =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT seq, hash FROM records WHERE node_id = $node AND seq BETWEEN $from AND $to;";
-            command.Parameters.AddWithValue("$node", nodeId);
-            command.Parameters.AddWithValue("$from", from);
-            command.Parameters.AddWithValue("$to", to);
+            using var command = connection.Command("SELECT seq, hash FROM records WHERE node_id = @node AND seq BETWEEN @from AND @to;");
+            command.Bind("@node", nodeId);
+            command.Bind("@from", from);
+            command.Bind("@to", to);
             using var reader = command.ExecuteReader();
             var hashes = new Dictionary<long, byte[]>();
             while (reader.Read())
@@ -43,16 +41,15 @@ public sealed partial class HubStore
         });
     }
 
-    private T Read<T>(string what, Func<SqliteConnection, T> read)
+    private T Read<T>(string what, Func<DbConnection, T> read)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         try
         {
-            using var connection = new SqliteConnection(_readConnectionString);
-            connection.Open();
+            using var connection = _db.OpenReader();
             return read(connection);
         }
-        catch (SqliteException ex)
+        catch (Exception ex) when (ex is DbException or IOException or TimeoutException)
         {
             throw new HubStorageException($"cannot {what}: {ex.Message}", ex);
         }

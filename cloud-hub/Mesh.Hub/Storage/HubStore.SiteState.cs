@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Google.Protobuf;
 using Mesh.Protocol.Crdt;
 using Mesh.Protocol.Grpc;
@@ -18,11 +19,11 @@ public sealed partial class HubStore
             ObjectDisposedException.ThrowIf(_disposed, this);
             return Run($"merge the shared state of site {site}", () =>
             {
-                using var tx = _writer.BeginTransaction();
+                using var tx = Writer.BeginTransaction();
                 if (entries.Count > 0)
                 {
                     long version;
-                    using (var max = _writer.Command("SELECT COALESCE(MAX(version), 0) FROM site_state WHERE site = $site;", tx).Bind("$site", site))
+                    using (var max = Writer.Command("SELECT COALESCE(MAX(version), 0) FROM site_state WHERE site = @site;", tx).Bind("@site", site))
                         version = Convert.ToInt64(max.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
                     foreach (var incoming in entries)
                     {
@@ -30,17 +31,17 @@ public sealed partial class HubStore
                         var merged = stored is null ? incoming : stored.Merge(incoming);
                         if (stored is not null && merged.Equals(stored))
                             continue;
-                        Execute(_writer.Command("""
-                            INSERT INTO site_state(site, key, entry, version) VALUES ($site, $key, $entry, $version)
+                        Execute(Writer.Command("""
+                            INSERT INTO site_state(site, key, entry, version) VALUES (@site, @key, @entry, @version)
                             ON CONFLICT(site, key) DO UPDATE SET entry = excluded.entry, version = excluded.version;
-                            """, tx).Bind("$site", site).Bind("$key", merged.Key).Bind("$entry", SiteEntryCodec.Encode(merged).ToByteArray())
-                            .Bind("$version", ++version));
+                            """, tx).Bind("@site", site).Bind("@key", merged.Key).Bind("@entry", SiteEntryCodec.Encode(merged).ToByteArray())
+                            .Bind("@version", ++version));
                     }
                 }
                 var changed = new List<SiteEntry>();
                 var next = cursor;
-                using (var command = _writer.Command("SELECT entry, version FROM site_state WHERE site = $site AND version > $cursor ORDER BY version LIMIT $limit;", tx)
-                    .Bind("$site", site).Bind("$cursor", cursor).Bind("$limit", limit))
+                using (var command = Writer.Command("SELECT entry, version FROM site_state WHERE site = @site AND version > @cursor ORDER BY version LIMIT @limit;", tx)
+                    .Bind("@site", site).Bind("@cursor", cursor).Bind("@limit", limit))
                 using (var reader = command.ExecuteReader())
                 {
                     while (reader.Read())
@@ -58,7 +59,7 @@ public sealed partial class HubStore
     /// <summary>The site's replica, every entry (for the API and tests).</summary>
     public IReadOnlyList<SiteEntry> ReadSiteState(string site) => Read($"read the shared state of site {site}", connection =>
     {
-        using var command = connection.Command("SELECT entry FROM site_state WHERE site = $site ORDER BY key;").Bind("$site", site);
+        using var command = connection.Command("SELECT entry FROM site_state WHERE site = @site ORDER BY key;").Bind("@site", site);
         using var reader = command.ExecuteReader();
         var entries = new List<SiteEntry>();
         while (reader.Read())
@@ -66,10 +67,10 @@ public sealed partial class HubStore
         return (IReadOnlyList<SiteEntry>)entries;
     });
 
-    private SiteEntry? ReadSiteEntry(string site, string key, Microsoft.Data.Sqlite.SqliteTransaction tx)
+    private SiteEntry? ReadSiteEntry(string site, string key, DbTransaction tx)
     {
-        using var command = _writer.Command("SELECT entry FROM site_state WHERE site = $site AND key = $key;", tx)
-            .Bind("$site", site).Bind("$key", key);
+        using var command = Writer.Command("SELECT entry FROM site_state WHERE site = @site AND key = @key;", tx)
+            .Bind("@site", site).Bind("@key", key);
         var bytes = command.ExecuteScalar() as byte[];
         return bytes is null ? null : Decode(bytes);
     }

@@ -1,67 +1,61 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Mesh.Hub.Storage;
 
 /// <summary>
-/// The hub's durable state in one SQLite file: nodes and their audit records, policy versions and
-/// activations, approvals, and the log of operator actions. One connection writes,
-/// serialized by a lock; reads open their own (pooled, read-only) connections and never block it.
+/// The hub's durable state: nodes and their audit records, policy versions and activations, approvals, and the log of
+/// operator actions, in one SQLite file or a PostgreSQL database (<see cref="HubStoreOptions"/>); callers cannot tell
+/// which. One connection writes, serialized by a lock; reads open their own (pooled) connections and never block it.
 /// Every node's head is cached in memory and changes only after the transaction that stored it commits.
 /// </summary>
 public sealed partial class HubStore : IDisposable
 {
     private readonly Lock _writeLock = new();
-    private readonly SqliteConnection _writer;
-    private readonly string _readConnectionString;
+    private readonly HubDatabase _db;
     private readonly ConcurrentDictionary<string, StoredNode> _nodes = new(StringComparer.Ordinal);
     private readonly ILogger<HubStore> _logger;
     private bool _disposed;
-    private SQLitePCL.sqlite3_stmt? _insertMany;
-    private SQLitePCL.sqlite3_stmt? _insertOne;
 
     public HubStore(IOptions<HubOptions> options, ILogger<HubStore> logger)
     {
         _logger = logger;
-        Path = System.IO.Path.GetFullPath(options.Value.DataPath);
+        var store = options.Value.Store;
+        var where = store.IsPostgreSql ? PostgresHubDatabase.Redact(store.ConnectionString) : Path.GetFullPath(options.Value.DataPath);
+        HubDatabase? db = null;
         try
         {
-            var folder = System.IO.Path.GetDirectoryName(Path);
-            if (!string.IsNullOrEmpty(folder))
-                Directory.CreateDirectory(folder);
-            _writer = new SqliteConnection(new SqliteConnectionStringBuilder
-            {
-                DataSource = Path,
-                Mode = SqliteOpenMode.ReadWriteCreate,
-                Pooling = false,
-            }.ToString());
-            _writer.Open();
-            HubSchema.Apply(_writer, Path);
-            LoadNodes();
+            db = HubDatabase.Create(options.Value);
+            db.Migrate();
+            LoadNodes(db.Writer);
         }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is DbException or IOException or UnauthorizedAccessException or TimeoutException)
         {
-            _writer?.Dispose();
-            throw new HubStorageException($"cannot open the hub database {Path}: {ex.Message}", ex);
+            db?.Dispose();
+            throw new HubStorageException($"cannot open the hub database {where}: {ex.Message}", ex);
         }
-        _readConnectionString = new SqliteConnectionStringBuilder
+        catch (HubStorageException)
         {
-            DataSource = Path,
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = true,
-        }.ToString();
-        HubLog.StoreOpened(logger, Path, _nodes.Count);
+            db?.Dispose();
+            throw;
+        }
+        _db = db;
+        HubLog.StoreOpened(logger, Location, _nodes.Count);
     }
 
-    /// <summary>Full path of the SQLite file.</summary>
-    public string Path { get; }
+    /// <summary>Where the store lives, as logs name it: the SQLite file's full path, or the PostgreSQL connection
+    /// string without its password.</summary>
+    public string Location => _db.Location;
 
     /// <summary>Every known node, ordered by id.</summary>
     public IReadOnlyList<StoredNode> Nodes => [.. _nodes.Values.OrderBy(n => n.NodeId, StringComparer.Ordinal)];
 
     public StoredNode? FindNode(string nodeId) => _nodes.GetValueOrDefault(nodeId);
+
+    /// <summary>The writer connection; only under <see cref="_writeLock"/>.</summary>
+    private DbConnection Writer => _db.Writer;
 
     public void Dispose()
     {
@@ -70,19 +64,13 @@ public sealed partial class HubStore : IDisposable
             if (_disposed)
                 return;
             _disposed = true;
-            _insertMany?.Dispose();
-            _insertOne?.Dispose();
-            _writer.Dispose();
+            _db.Dispose();
         }
-        // Pooled read connections hold the file open; release them so the file can be moved or deleted.
-        using var probe = new SqliteConnection(_readConnectionString);
-        SqliteConnection.ClearPool(probe);
     }
 
-    private void LoadNodes()
+    private void LoadNodes(DbConnection connection)
     {
-        using var command = _writer.CreateCommand();
-        command.CommandText = "SELECT node_id, site, last_seq, last_hash, head_seq, last_seen_utc FROM nodes;";
+        using var command = connection.Command("SELECT node_id, site, last_seq, last_hash, head_seq, last_seen_utc FROM nodes;");
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {

@@ -83,4 +83,30 @@ public sealed class HubOptionsValidatorTests
 
         result.Failures.ShouldHaveSingleItem().ShouldStartWith("Hub:SyncRetryAfter: 00:00:00.0100000 is outside");
     }
+
+    [Theory]
+    [InlineData("sqlite", "")]
+    [InlineData("SQLite", "ignored for sqlite")]
+    [InlineData("postgresql", "Host=db.example;Database=mesh_hub;Username=hub;Password=x")]
+    [InlineData("PostgreSQL", "Host=127.0.0.1;Port=5433;Database=mesh_hub")]
+    public void Validate_StoreProviderAndConnectionString_Accepted(string provider, string connectionString)
+    {
+        var result = new HubOptionsValidator().Validate(null, new HubOptions { Store = new() { Provider = provider, ConnectionString = connectionString } });
+
+        result.Succeeded.ShouldBeTrue(result.FailureMessage);
+    }
+
+    [Theory]
+    [InlineData("mysql", "", "Hub:Store:Provider: 'mysql' is not a store provider; use 'sqlite' or 'postgresql'")]
+    [InlineData("postgresql", " ", "Hub:Store:ConnectionString: must be set when Hub:Store:Provider is 'postgresql'")]
+    [InlineData("postgresql", "Database=mesh_hub;Password=s3cret-pw", "Hub:Store:ConnectionString: 'Database=mesh_hub' names no Host")]
+    [InlineData("postgresql", "Host=db;Port=many;Password=s3cret-pw", "Hub:Store:ConnectionString: is not a valid Npgsql connection string")]
+    [InlineData("postgresql", "Host=db;Colour=blue;Password=s3cret-pw", "Hub:Store:ConnectionString: is not a valid Npgsql connection string")]
+    public void Validate_BadStore_FailsNamingTheKeyWithoutThePassword(string provider, string connectionString, string failure)
+    {
+        var result = new HubOptionsValidator().Validate(null, new HubOptions { Store = new() { Provider = provider, ConnectionString = connectionString } });
+
+        result.Failures.ShouldHaveSingleItem().ShouldStartWith(failure);
+        result.FailureMessage!.ShouldNotContain("s3cret-pw");
+    }
 }

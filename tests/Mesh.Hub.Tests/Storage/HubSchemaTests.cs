@@ -1,5 +1,7 @@
 using Mesh.Hub.Tests.Support;
+using Mesh.Hub.Storage;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mesh.Hub.Tests.Storage;
 
@@ -15,8 +17,10 @@ public sealed class HubSchemaTests
 
         (await hub.NodeAsync()).LastSeq.ShouldBe(3);
         (await hub.PushPolicyOkAsync(TestPolicies.Valid(1))).Activation.ShouldBe(1);
-        UserVersion(hub.DataPath).ShouldBe(3);
+        UserVersion(hub.DataPath).ShouldBe(4);
         TableExists(hub.DataPath, "site_state").ShouldBeTrue("version 3 adds the sites' shared state");
+        hub.App.Services.GetRequiredService<HubStore>().ReadTimeline(new TimelineFilter(Site: chain.SiteId), 10).Records
+            .Select(r => r.Seq).ShouldBe([3L, 2L, 1L], "version 4 gives the stored records their node's site");
     }
 
     /// <summary>Turns the file back into what a version-1 hub wrote: only nodes and records.</summary>
@@ -26,7 +30,9 @@ public sealed class HubSchemaTests
         using var command = connection.CreateCommand();
         command.CommandText = """
             DROP TABLE policy_versions; DROP TABLE policy_activations; DROP TABLE node_policies;
-            DROP TABLE approvals; DROP TABLE hub_actions; DROP TABLE site_state; PRAGMA user_version=1;
+            DROP TABLE approvals; DROP TABLE hub_actions; DROP TABLE site_state;
+            DROP INDEX records_by_time; DROP INDEX records_by_site; DROP INDEX records_by_node_time; DROP INDEX records_by_device;
+            DROP INDEX records_by_kind; ALTER TABLE records DROP COLUMN site; PRAGMA user_version=1;
             """;
         command.ExecuteNonQuery();
     }
