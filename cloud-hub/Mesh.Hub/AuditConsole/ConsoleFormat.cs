@@ -7,7 +7,9 @@ public static class ConsoleFormat
 {
     public static string Utc(DateTime utc) => utc.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    public static string UtcMs(long unixMs) => Utc(DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime);
+    /// <summary>A record's HLC wall time, to the millisecond (records of one node are often less than a second apart).</summary>
+    public static string UtcMs(long unixMs) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     public static string Ago(DateTime utc, DateTime nowUtc)
     {

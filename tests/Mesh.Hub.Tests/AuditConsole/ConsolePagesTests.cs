@@ -141,6 +141,52 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser)
         await Assertions.Expect(page.Locator("table.approvals")).ToContainTextAsync("apr-9");
     }
 
+    [Fact]
+    public async Task Timeline_FiltersPagesOlderAndFollowsNewRecordsLive()
+    {
+        await using var hub = await StartHubAsync();
+        var a = new TestChain("edge-1", "site-a");
+        var b = new TestChain("edge-2", "site-b");
+        for (var i = 0; i < 60; i++)
+            a.Append(r => r with { Kind = i % 3 == 0 ? AuditKind.Decision : AuditKind.Observation, Device = i % 2 == 0 ? "freezer-7" : "door-2", Decision = i % 3 == 0 ? "cooling-on" : "" });
+        await FeedAsync(hub, a, 0);
+        await FeedAsync(hub, b, 30);
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(ConsoleUrl(hub, "/timeline"));
+        await Assertions.Expect(page.Locator("table.timeline tbody tr")).ToHaveCountAsync(50);
+        await ConsoleBrowser.ScreenshotAsync(page, "timeline");
+
+        // Filter by the form, as a person would: node edge-1, kind Decision, device freezer-7 (i % 6 == 0: 10 records).
+        await page.FillAsync("input[name=node]", "edge-1");
+        await page.FillAsync("input[name=device]", "freezer-7");
+        await page.SelectOptionAsync("select[name=kind]", "Decision");
+        await page.ClickAsync("form.filters button[type=submit]");
+        var rows = page.Locator("table.timeline tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(10);
+        (await rows.Locator("td:nth-child(5)").AllInnerTextsAsync()).ShouldAllBe(k => k == "Decision");
+        (await rows.Locator("td:nth-child(6)").AllInnerTextsAsync()).ShouldAllBe(d => d == "freezer-7");
+        await Assertions.Expect(rows.First).ToHaveAttributeAsync("data-record", "edge-1/55");
+
+        // Paging: 90 records are 50 and 40, the older page continues where the first ended.
+        await page.GotoAsync(ConsoleUrl(hub, "/timeline"));
+        var newest = await rows.Last.GetAttributeAsync("data-record");
+        await page.ClickAsync("a.older");
+        await Assertions.Expect(rows).ToHaveCountAsync(40);
+        (await rows.First.GetAttributeAsync("data-record")).ShouldNotBe(newest);
+        await Assertions.Expect(page.Locator("a.older")).ToHaveCountAsync(0);
+
+        // Live: the first page shows records synced after it loaded, without a reload.
+        await page.GotoAsync(ConsoleUrl(hub, "/timeline?node=edge-2"));
+        await Assertions.Expect(rows.First).ToHaveAttributeAsync("data-record", "edge-2/30");
+        await FeedAsync(hub, b, 2);
+        await Assertions.Expect(rows.First).ToHaveAttributeAsync("data-record", "edge-2/32", new() { Timeout = 15_000 });
+
+        await page.GotoAsync(ConsoleUrl(hub, "/timeline?kind=Nonsense&from=yesterday"));
+        await Assertions.Expect(page.Locator(".error")).ToContainTextAsync("kind 'Nonsense' is not one of");
+        await Assertions.Expect(page.Locator(".error")).ToContainTextAsync("'from' is 'yesterday'");
+    }
+
     private static Task<HubHarness> StartHubAsync() => HubHarness.StartAsync("--Hub:ApiUrl=http://127.0.0.1:0");
 
     private static string ConsoleUrl(HubHarness hub, string path) => new Uri(HubApp.GetApiAddress(hub.App)!, path).ToString();
