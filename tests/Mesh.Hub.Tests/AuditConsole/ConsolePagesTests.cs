@@ -187,6 +187,36 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser)
         await Assertions.Expect(page.Locator(".error")).ToContainTextAsync("'from' is 'yesterday'");
     }
 
+    [Fact]
+    public async Task Charts_DrawReadingRatesLatencyRouteMixAndCostPerSiteFromTheRecords()
+    {
+        // The hub's clock 14 minutes after the chains' first records: all of them fall into the 15-minute window.
+        var clock = new FixedClock(DateTimeOffset.FromUnixTimeMilliseconds(TestChain.WallOf(0)).AddMinutes(14));
+        await using var hub = await HubHarness.StartWithClockAsync(clock, "--Hub:ApiUrl=http://127.0.0.1:0");
+        var a = new TestChain("edge-1", "site-a");
+        for (var i = 0; i < 40; i++)
+            a.Append(r => i % 4 != 0 ? r : r with
+            {
+                Kind = AuditKind.Decision, Decision = "cooling-on",
+                Route = i % 8 == 0 ? Route : new AuditRoute("cloud-gpu", "cloud-a10", "anomaly", "1.2.0", 41_000, 200, ["cloud-gpu: chosen"]),
+            });
+        await FeedAsync(hub, a, 0);
+        await FeedAsync(hub, new TestChain("edge-2", "site-b"), 12);
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(ConsoleUrl(hub, "/charts"));
+
+        await Assertions.Expect(page.Locator(".readings .legend")).ToContainTextAsync("site-a");
+        await Assertions.Expect(page.Locator(".readings .legend")).ToContainTextAsync("site-b");
+        await Assertions.Expect(page.Locator(".readings svg path")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator(".latency .legend")).ToHaveTextAsync("p50p95p99");
+        await Assertions.Expect(page.Locator(".mix .legend")).ToHaveTextAsync("cloud-gpuedge-gpu");
+        // 10 decisions: 5 on the cloud GPU at 0.0002 each, 5 on the edge GPU at no cost.
+        await Assertions.Expect(page.Locator("table.cost tr[data-site='site-a'] td.num")).ToHaveTextAsync("0.001");
+        await Assertions.Expect(page.Locator("table.cost tr[data-site='site-b']")).ToHaveCountAsync(0);
+        await ConsoleBrowser.ScreenshotAsync(page, "charts");
+    }
+
     private static Task<HubHarness> StartHubAsync() => HubHarness.StartAsync("--Hub:ApiUrl=http://127.0.0.1:0");
 
     private static string ConsoleUrl(HubHarness hub, string path) => new Uri(HubApp.GetApiAddress(hub.App)!, path).ToString();
