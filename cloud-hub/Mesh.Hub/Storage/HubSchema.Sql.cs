@@ -119,4 +119,11 @@ internal static partial class HubSchema
         CREATE INDEX IF NOT EXISTS records_by_device ON records(device, hlc_wall, node_id, seq);
         CREATE INDEX IF NOT EXISTS records_by_kind ON records(kind, hlc_wall, node_id, seq);
         """;
+
+    /// <summary>What each node says of itself in its hello: its hardware profile and its software version (the Fleet
+    /// page shows them). Empty until the node's first hello after this migration.</summary>
+    private const string V5Sql = """
+        ALTER TABLE nodes ADD COLUMN profile TEXT NOT NULL DEFAULT '';
+        ALTER TABLE nodes ADD COLUMN version TEXT NOT NULL DEFAULT '';
+        """;
 }

@@ -70,13 +70,13 @@ public sealed partial class HubStore : IDisposable
 
     private void LoadNodes(DbConnection connection)
     {
-        using var command = connection.Command("SELECT node_id, site, last_seq, last_hash, head_seq, last_seen_utc FROM nodes;");
+        using var command = connection.Command("SELECT node_id, site, last_seq, last_hash, head_seq, last_seen_utc, profile, version FROM nodes;");
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
             var node = new StoredNode(
                 reader.GetString(0), reader.GetString(1), reader.GetInt64(2), (byte[])reader.GetValue(3),
-                reader.GetInt64(4), ParseUtc(reader.GetString(5)));
+                reader.GetInt64(4), ParseUtc(reader.GetString(5)), reader.GetString(6), reader.GetString(7));
             _nodes[node.NodeId] = node;
         }
     }

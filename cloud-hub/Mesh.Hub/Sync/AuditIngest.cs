@@ -16,7 +16,7 @@ public sealed class AuditIngest(HubStore store, IOptions<HubOptions> options, Ti
     /// <summary>Checks what a hello must carry before the node's lease is taken.</summary>
     public static SyncRefusal? ValidateHello(SyncHello hello)
     {
-        var problem = CheckId("node_id", hello.NodeId) ?? CheckId("site", hello.Site);
+        var problem = CheckId("node_id", hello.NodeId) ?? CheckId("site", hello.Site) ?? CheckLabel("profile", hello.Profile) ?? CheckLabel("version", hello.Version);
         return problem is null ? null : SyncRefusal.OfStream(hello.NodeId, SyncProblem.InvalidHello, problem);
     }
 
@@ -27,7 +27,8 @@ public sealed class AuditIngest(HubStore store, IOptions<HubOptions> options, Ti
         if (known is not null && known.Site != hello.Site)
             return IngestResult.Refused(SyncRefusal.OfStream(hello.NodeId, SyncProblem.WrongSite,
                 $"the hub knows this node at site '{known.Site}', but the hello says '{hello.Site}'"));
-        var node = Store(hello.NodeId, () => store.Touch(hello.NodeId, hello.Site, ToLong(hello.HeadSeq), Now));
+        var node = Store(hello.NodeId, () => store.Touch(hello.NodeId, hello.Site, ToLong(hello.HeadSeq), Now,
+            hello.Profile.Length == 0 ? null : hello.Profile, hello.Version.Length == 0 ? null : hello.Version));
         if (node.Node is { } stored)
         {
             HubLog.NodeConnected(logger, stored.NodeId, stored.Site, stored.LastSeq, stored.HeadSeq);
@@ -110,6 +111,9 @@ public sealed class AuditIngest(HubStore store, IOptions<HubOptions> options, Ti
     }
 
     private static long ToLong(ulong value) => (long)Math.Min(value, long.MaxValue);
+
+    /// <summary>An optional label a node gives of itself: empty, or as an id must be.</summary>
+    private static string? CheckLabel(string field, string value) => value.Length == 0 ? null : CheckId(field, value);
 
     private static string? CheckId(string field, string value)
     {

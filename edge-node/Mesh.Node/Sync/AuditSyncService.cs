@@ -18,6 +18,12 @@ namespace Mesh.Node.Sync;
 /// </summary>
 public sealed partial class AuditSyncService : BackgroundService
 {
+    /// <summary>This build's version as the hub's fleet view shows it (the assembly's informational version, without
+    /// the source revision suffix).</summary>
+    private static readonly string NodeVersion =
+        (typeof(AuditSyncService).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown").Split('+')[0];
+
     private readonly NodeOptions _options;
     private readonly AuditJournal _journal;
     private readonly NodeStats _stats;
@@ -76,7 +82,11 @@ public sealed partial class AuditSyncService : BackgroundService
         using var call = client.Sync(cancellationToken: sessionCts.Token);
         await call.RequestStream.WriteAsync(new NodeMessage
         {
-            Hello = new SyncHello { NodeId = _options.NodeId, Site = _options.Site, LastAckedSeq = (ulong)Acked, HeadSeq = (ulong)_journal.Head },
+            Hello = new SyncHello
+            {
+                NodeId = _options.NodeId, Site = _options.Site, LastAckedSeq = (ulong)Acked, HeadSeq = (ulong)_journal.Head,
+                Profile = _options.Profile, Version = NodeVersion,
+            },
         }, ct).ConfigureAwait(false);
         if (!await call.ResponseStream.MoveNext(ct).ConfigureAwait(false) || call.ResponseStream.Current.Ack is null)
             throw new RpcException(new Status(StatusCode.Unavailable, "the hub closed the stream without acknowledging the hello"));

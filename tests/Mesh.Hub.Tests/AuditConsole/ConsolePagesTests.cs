@@ -4,6 +4,7 @@ using Mesh.Hub.Tests.Support;
 using Mesh.Protocol.Policy;
 using Microsoft.Extensions.DependencyInjection;
 using Mesh.Protocol.Audit;
+using Mesh.Protocol.Grpc;
 using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
 using Shouldly;
@@ -28,13 +29,18 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser)
         await using var hub = await StartHubAsync();
         await FeedAsync(hub, new TestChain("edge-1", "site-a"), 12);
         await FeedAsync(hub, new TestChain("edge-2", "site-b"), 5);
+        await using (var hello = SyncSession.Open(hub.Client))
+            await hello.SendAsync(new NodeMessage { Hello = new SyncHello { NodeId = "edge-1", Site = "site-a", HeadSeq = 12, Profile = "jetson-orin-nano", Version = "0.6.0" } });
         var page = await browser.NewPageAsync();
 
         await page.GotoAsync(ConsoleUrl(hub, "/"));
+        await Assertions.Expect(page.Locator("tr[data-node='edge-1'] td.profile")).ToContainTextAsync("jetson-orin-nano");
+        await Assertions.Expect(page.Locator("tr[data-node='edge-1'] td.profile")).ToContainTextAsync("mesh-node 0.6.0");
+        await Assertions.Expect(page.Locator("tr[data-node='edge-2'] td.profile")).ToHaveTextAsync("—");
 
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Fleet");
         await Assertions.Expect(page.Locator("#site-site-a")).ToContainTextAsync("Site site-a");
-        await Assertions.Expect(page.Locator("tr[data-node='edge-1'] td").Nth(2)).ToHaveTextAsync("12");
+        await Assertions.Expect(page.Locator("tr[data-node='edge-1'] td").Nth(3)).ToHaveTextAsync("12");
         await Assertions.Expect(page.Locator("tr[data-node='edge-2'] .badge").First).ToHaveTextAsync("healthy");
         await ConsoleBrowser.ScreenshotAsync(page, "fleet");
     }

@@ -17,7 +17,8 @@ public sealed class HubSchemaTests
 
         (await hub.NodeAsync()).LastSeq.ShouldBe(3);
         (await hub.PushPolicyOkAsync(TestPolicies.Valid(1))).Activation.ShouldBe(1);
-        UserVersion(hub.DataPath).ShouldBe(4);
+        UserVersion(hub.DataPath).ShouldBe(HubSchema.Version);
+        (await hub.NodeAsync()).Profile.ShouldBe("", "version 5 adds the node's profile, empty until its next hello");
         TableExists(hub.DataPath, "site_state").ShouldBeTrue("version 3 adds the sites' shared state");
         hub.App.Services.GetRequiredService<HubStore>().ReadTimeline(new TimelineFilter(Site: chain.SiteId), 10).Records
             .Select(r => r.Seq).ShouldBe([3L, 2L, 1L], "version 4 gives the stored records their node's site");
@@ -32,7 +33,8 @@ public sealed class HubSchemaTests
             DROP TABLE policy_versions; DROP TABLE policy_activations; DROP TABLE node_policies;
             DROP TABLE approvals; DROP TABLE hub_actions; DROP TABLE site_state;
             DROP INDEX records_by_time; DROP INDEX records_by_site; DROP INDEX records_by_node_time; DROP INDEX records_by_device;
-            DROP INDEX records_by_kind; ALTER TABLE records DROP COLUMN site; PRAGMA user_version=1;
+            DROP INDEX records_by_kind; ALTER TABLE records DROP COLUMN site;
+            ALTER TABLE nodes DROP COLUMN profile; ALTER TABLE nodes DROP COLUMN version; PRAGMA user_version=1;
             """;
         command.ExecuteNonQuery();
     }

@@ -49,7 +49,8 @@ public sealed class PostgresSchemaTests
         Execute(connectionString, """
             DROP TABLE policy_versions; DROP TABLE policy_activations; DROP TABLE node_policies;
             DROP TABLE approvals; DROP TABLE hub_actions; DROP TABLE site_state;
-            ALTER TABLE records DROP COLUMN site; UPDATE schema_version SET version = 1;
+            ALTER TABLE records DROP COLUMN site; ALTER TABLE nodes DROP COLUMN profile; ALTER TABLE nodes DROP COLUMN version;
+            UPDATE schema_version SET version = 1;
             """);
 
         using var reopened = Open(connectionString);

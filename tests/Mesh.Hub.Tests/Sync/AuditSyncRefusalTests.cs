@@ -115,6 +115,24 @@ public sealed class AuditSyncRefusalTests
         (await hub.NodesAsync()).ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData("jetson\norin", "0.6.0", "profile")]
+    [InlineData("jetson-orin-nano", " 0.6.0", "version")]
+    public async Task Hello_WithAnUnusableProfileOrVersion_RefusedAsInvalidHelloNamingTheField(string profile, string version, string field)
+    {
+        await using var hub = await HubHarness.StartAsync();
+        await using var session = SyncSession.Open(hub.Client);
+
+        var refused = await Should.ThrowAsync<Grpc.Core.RpcException>(() => session.SendAsync(new Mesh.Protocol.Grpc.NodeMessage
+        {
+            Hello = new Mesh.Protocol.Grpc.SyncHello { NodeId = TestChain.Node, Site = TestChain.Site, Profile = profile, Version = version },
+        }));
+
+        refused.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        refused.Status.Detail.ShouldContain(field);
+        (await hub.NodesAsync()).ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task Hello_KnownNodeAtAnotherSite_RefusedAsWrongSite()
     {
