@@ -1,4 +1,5 @@
 using System.Net;
+using Mesh.Hub.Access;
 using Mesh.Hub.Api;
 using Mesh.Hub.Approvals;
 using Mesh.Hub.Control;
@@ -27,6 +28,8 @@ public static class HubApp
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft"] = "Warning",
         ["Logging:LogLevel:Grpc"] = "Warning",
+        // The session keys are kept unencrypted beside the database on purpose (docs/ACCESS.md); do not warn about it.
+        ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
     };
 
     /// <summary>Builds the hub from normal configuration arguments, e.g.
@@ -69,6 +72,7 @@ public static class HubApp
         builder.Services.AddSingleton<ApprovalDesk>();
         builder.Services.AddHostedService<NatsAuditConsumer>();
         builder.Services.AddHostedService<NatsGossipConsumer>();
+        builder.AddHubAccess();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -82,15 +86,18 @@ public static class HubApp
             ((IDisposable)app).Dispose();
             throw;
         }
-        app.MapGrpcService<AuditSyncService>();
-        app.MapGrpcService<NodeControlService>();
-        app.MapGrpcService<SiteGossipService>();
+        app.UseHubAccess();
+        // Node-facing: nodes are not users; they will authenticate with mutual TLS (docs/ACCESS.md).
+        app.MapGrpcService<AuditSyncService>().AllowAnonymous().WithMetadata(NodeFacingMetadata.Instance);
+        app.MapGrpcService<NodeControlService>().AllowAnonymous().WithMetadata(NodeFacingMetadata.Instance);
+        app.MapGrpcService<SiteGossipService>().AllowAnonymous().WithMetadata(NodeFacingMetadata.Instance);
+        app.MapAccessEndpoints();
         app.MapNodeApi();
         app.MapSyncStatusApi();
         app.MapPolicyApi();
         app.MapApprovalApi();
         app.MapHubActionApi();
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HubApp));
         app.Lifetime.ApplicationStarted.Register(() => HubLog.Listening(logger, GetBoundAddress(app).ToString(), GetApiAddress(app)?.ToString() ?? "(none)"));
         return app;

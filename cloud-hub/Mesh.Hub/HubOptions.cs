@@ -42,6 +42,9 @@ public sealed record HubOptions
     /// <summary>The wait a shed stream is told to take before it tries again; each refusal names a random 50–150 % of
     /// it, so the shed nodes do not all return together. Default 2 s.</summary>
     public TimeSpan SyncRetryAfter { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>Users, API tokens, lockout and the identity provider (section <c>Hub:Access</c>, docs/ACCESS.md).</summary>
+    public Access.AccessOptions Access { get; init; } = new();
+
     /// <summary>Audit sync over NATS JetStream (section <c>Hub:Nats</c>, docs/NATS.md); off while its <c>Url</c> is empty.</summary>
     public NatsHubOptions Nats { get; init; } = new();
 }
