@@ -10,15 +10,25 @@ public static class MeshCli
         public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
     }
 
-    public static async Task<Result> RunAsync(TimeSpan timeout, params string[] args)
+    public static Task<Result> RunAsync(TimeSpan timeout, params string[] args) => RunWithInputAsync(timeout, null, args);
+
+    /// <param name="stdin">Written to the command's standard input, which is then closed; null: no redirection.</param>
+    public static async Task<Result> RunWithInputAsync(TimeSpan timeout, string? stdin, params string[] args)
     {
         var psi = new ProcessStartInfo(BuiltExecutable.Find("tools", "Mesh.Cli", "mesh"))
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null, UseShellExecute = false,
         };
         foreach (var a in args)
             psi.ArgumentList.Add(a);
+        // The hub token comes from the arguments a test passes, never from the runner's environment.
+        psi.Environment.Remove("MESH_HUB_TOKEN");
         using var process = Process.Start(psi)!;
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+            process.StandardInput.Close();
+        }
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout);
