@@ -26,6 +26,8 @@ public static class AccessEndpoints
     private static async Task<IResult> SignInAsync(HttpContext context, LoginDesk desk)
     {
         // The antiforgery check (AccessSetup.CheckCsrfAsync) has already passed, so the form is read.
+        if (!context.Request.HasFormContentType)
+            return LoginForm(context, "/", "Sign in with the form.", StatusCodes.Status400BadRequest);
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         var returnUrl = Local(form["returnUrl"]);
         string name = form["name"].ToString(), password = form["password"].ToString();

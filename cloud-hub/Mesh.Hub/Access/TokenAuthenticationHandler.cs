@@ -43,7 +43,8 @@ internal sealed class TokenAuthenticationHandler(
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        var failure = Context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message;
+        // The result of this request's authentication, cached by the base class: say why the token was refused.
+        var failure = (await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false)).Failure?.Message;
         await Response.WriteAsJsonAsync(new ApiError(failure is null
             ? "authentication required: send 'Authorization: Bearer <token>' (mesh access token makes one) or sign in at /login"
             : $"{failure}: make one with 'mesh access token' and add its lines to the hub's configuration")).ConfigureAwait(false);
