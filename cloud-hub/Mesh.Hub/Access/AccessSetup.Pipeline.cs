@@ -12,9 +12,11 @@ public static partial class AccessSetup
         app.UseAuthorization();
         app.Use(CheckCsrfAsync);
         var access = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HubOptions>>().Value.Access;
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AccessSetup));
         if (access.Users.Count == 0 && access.Tokens.Count == 0 && !access.Oidc.Enabled)
-            HubLog.AccessWarning(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AccessSetup)),
-                "Hub:Access has no users, tokens or identity provider: the JSON API refuses every call (docs/ACCESS.md)");
+            HubLog.AccessWarning(logger, "Hub:Access has no users, tokens or identity provider: the JSON API refuses every call (docs/ACCESS.md)");
+        if (access.Oidc.Enabled)
+            HubLog.OidcEnabled(logger, access.Oidc.Authority, access.Oidc.ClientId, access.Oidc.RoleClaim);
     }
 
     /// <summary>
