@@ -30,6 +30,40 @@ public sealed class LoginTests
     }
 
     [Fact]
+    public async Task Session_HubRestarted_StillValid()
+    {
+        await using var hub = await HubHarness.StartAsync(TestAccess.Args());
+        using var before = new ConsoleSession(hub.Address);
+        await before.SignInAsync(TestAccess.Viewer.Name, TestAccess.Viewer.Password);
+
+        await hub.RestartAsync(TestAccess.Args());
+        using var after = new ConsoleSession(hub.Address, before.Cookies);
+        using var response = await after.Http.GetAsync("/api/nodes");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Session_PasswordOrRoleChangedInConfiguration_Ended()
+    {
+        await using var hub = await HubHarness.StartAsync(TestAccess.Args());
+        using var passwordChanged = new ConsoleSession(hub.Address);
+        using var roleChanged = new ConsoleSession(hub.Address);
+        await passwordChanged.SignInAsync(TestAccess.Viewer.Name, TestAccess.Viewer.Password);
+        await roleChanged.SignInAsync(TestAccess.Admin.Name, TestAccess.Admin.Password);
+
+        // User 0 (vera) gets a new hash; user 2 (ada) becomes a viewer.
+        await hub.RestartAsync(TestAccess.Args($"--Hub:Access:Users:0:PasswordHash={PasswordHash.Create("a new password for vera")}", "--Hub:Access:Users:2:Role=viewer"));
+        using var first = new ConsoleSession(hub.Address, passwordChanged.Cookies);
+        using var second = new ConsoleSession(hub.Address, roleChanged.Cookies);
+        using var afterPassword = await first.Http.GetAsync("/api/nodes");
+        using var afterRole = await second.Http.GetAsync("/api/nodes");
+
+        afterPassword.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        afterRole.StatusCode.ShouldBe(HttpStatusCode.Unauthorized, "a session keeps the role it was opened with, so it ends when the role changes");
+    }
+
+    [Fact]
     public async Task Login_ReturnUrlToAnotherSite_RedirectsHomeInstead()
     {
         await using var hub = await HubHarness.StartAsync(TestAccess.Args());

@@ -10,9 +10,10 @@ internal sealed partial class ConsoleSession : IDisposable
 {
     private readonly HttpClient _http;
 
-    public ConsoleSession(Uri address)
+    /// <param name="cookies">Another session's cookie jar: the same browser after the hub restarted on a new port.</param>
+    public ConsoleSession(Uri address, CookieContainer? cookies = null)
     {
-        Cookies = new CookieContainer();
+        Cookies = cookies ?? new CookieContainer();
         _http = new HttpClient(new SocketsHttpHandler { CookieContainer = Cookies, UseCookies = true, AllowAutoRedirect = false })
         {
             BaseAddress = address,

@@ -20,7 +20,7 @@ namespace Mesh.Hub.Tests.Support;
 internal sealed class HubHarness : IAsyncDisposable
 {
     private readonly string _folder;
-    private readonly string[] _extraArgs;
+    private string[] _extraArgs;
     private WebApplication? _app;
     private GrpcChannel? _channel;
     private HttpClient? _http;
@@ -94,6 +94,14 @@ internal sealed class HubHarness : IAsyncDisposable
     {
         await StopAppAsync();
         whileStopped?.Invoke();
+        await StartAppAsync();
+    }
+
+    /// <summary>Restarts on the same database with other configuration arguments (the harness's tokens stay).</summary>
+    public async Task RestartAsync(string[] extraArgs)
+    {
+        await StopAppAsync();
+        _extraArgs = extraArgs;
         await StartAppAsync();
     }
 
