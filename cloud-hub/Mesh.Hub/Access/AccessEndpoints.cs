@@ -15,7 +15,7 @@ public static class AccessEndpoints
     {
         endpoints.MapGet("/login", (HttpContext context, string? returnUrl) => LoginForm(context, Local(returnUrl), error: null, StatusCodes.Status200OK))
             .AllowAnonymous();
-        endpoints.MapPost("/login", SignInAsync).AllowAnonymous();
+        endpoints.MapPost("/login", SignInAsync).AllowAnonymous().RequireRateLimiting(AccessSetup.LoginRateLimit);
         endpoints.MapPost("/logout", SignOutAsync).AllowAnonymous();
         endpoints.MapGet("/", Home).RequireAuthorization(AccessPolicies.Viewer);
         endpoints.MapGet("/api/session", Session).RequireAuthorization(AccessPolicies.Viewer);

@@ -15,6 +15,11 @@ public sealed record AccessOptions
     /// <summary>When repeated failed logins lock an account (section <c>Hub:Access:Lockout</c>).</summary>
     public LockoutOptions Lockout { get; init; } = new();
 
+    /// <summary>Login attempts (<c>POST /login</c>) accepted per client address per minute; more get 429 before any
+    /// password is hashed. Bounds the CPU an attacker can burn on PBKDF2 and the rows failed logins add to the action
+    /// log, across all names. Default 30.</summary>
+    public int LoginsPerMinute { get; init; } = 30;
+
     /// <summary>How long a console session lasts while idle. Every request in the second half of it renews it
     /// (sliding expiry). Default 2 h.</summary>
     public TimeSpan SessionIdleTimeout { get; init; } = TimeSpan.FromHours(2);

@@ -33,6 +33,8 @@ public static class AccessOptionsValidator
                 failures.Add($"{key}:{nameof(AccessTokenOptions.Sha256)}: the same token as {s}:{nameof(AccessOptions.Tokens)}:{digests[token.Sha256]}");
         }
         ValidateLockout(access.Lockout, failures);
+        if (access.LoginsPerMinute is < 1 or > 10_000)
+            failures.Add($"{s}:{nameof(AccessOptions.LoginsPerMinute)}: {access.LoginsPerMinute} is outside 1..10000");
         if (access.SessionIdleTimeout < TimeSpan.FromMinutes(1) || access.SessionIdleTimeout > TimeSpan.FromDays(7))
             failures.Add($"{s}:{nameof(AccessOptions.SessionIdleTimeout)}: {access.SessionIdleTimeout} is outside 00:01:00..7.00:00:00");
         ValidateOidc(access.Oidc, failures);

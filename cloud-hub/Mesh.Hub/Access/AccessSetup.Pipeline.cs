@@ -10,6 +10,7 @@ public static partial class AccessSetup
     {
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.Use(CheckCsrfAsync);
         var access = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HubOptions>>().Value.Access;
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AccessSetup));

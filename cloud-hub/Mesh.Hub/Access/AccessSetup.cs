@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using Mesh.Hub.Api;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -25,6 +26,9 @@ public static partial class AccessSetup
     public const string AntiforgeryHeader = "X-CSRF-TOKEN";
     public const string AntiforgeryFieldName = "__csrf";
 
+    /// <summary>The rate limit policy of <c>POST /login</c> (<see cref="AccessOptions.LoginsPerMinute"/> per client address).</summary>
+    public const string LoginRateLimit = "login";
+
     public static void AddHubAccess(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -46,6 +50,19 @@ public static partial class AccessSetup
         services.AddOptions<CookieAuthenticationOptions>(CookieScheme).Configure<IOptions<HubOptions>>(ConfigureCookie);
         OidcSetup.AddIfConfigured(authentication, builder.Configuration);
         services.AddAuthorization(AccessPolicies.Add);
+        services.AddRateLimiter(o =>
+        {
+            o.AddPolicy(LoginRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = context.RequestServices.GetRequiredService<IOptions<HubOptions>>().Value.Access.LoginsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
+            o.OnRejected = (rejected, _) => new ValueTask(WriteErrorAsync(rejected.HttpContext.Response, StatusCodes.Status429TooManyRequests,
+                "Too many login attempts from this address; wait a minute.", html: true));
+        });
         services.AddAntiforgery(o =>
         {
             o.HeaderName = AntiforgeryHeader;
@@ -98,7 +115,10 @@ public static partial class AccessSetup
     {
         response.StatusCode = status;
         if (html)
+        {
+            response.ContentType = "text/html; charset=utf-8";
             await response.WriteAsync(LoginPage.Message(status == StatusCodes.Status403Forbidden ? "Not allowed" : "Refused", message)).ConfigureAwait(false);
+        }
         else
             await response.WriteAsJsonAsync(new ApiError(message)).ConfigureAwait(false);
     }

@@ -63,7 +63,7 @@ public sealed class LoginThrottle(IOptions<HubOptions> options, TimeProvider tim
             if (state.LockedUntil <= now && (state.Failures.Count == 0 || now - state.Failures.Last() > Lockout.Window))
                 _names.Remove(name);
         }
-        // Still full of live entries (a wide guessing run): drop the oldest unlocked ones rather than grow.
+        // Still full of live entries (a wide guessing run): drop unlocked ones rather than grow; a locked name stays locked.
         foreach (var name in _names.Where(n => n.Value.LockedUntil <= now).Take(Math.Max(0, _names.Count - MaxTrackedNames + 1)).Select(n => n.Key).ToList())
             _names.Remove(name);
     }

@@ -83,6 +83,21 @@ public sealed partial class LockoutTests
         ]);
     }
 
+    [Fact]
+    public async Task Login_MoreAttemptsPerMinuteThanAllowedFromOneAddress_429BeforeAnyPasswordIsChecked()
+    {
+        await using var hub = await HubHarness.StartAsync(TestAccess.Args("--Hub:Access:LoginsPerMinute=2"));
+        using var browser = new ConsoleSession(hub.Address);
+
+        var first = await AnswerAsync(browser, "mallory", "guess-1");
+        var second = await AnswerAsync(browser, "trudy", "guess-2");
+        var third = await AnswerAsync(browser, TestAccess.Admin.Name, TestAccess.Admin.Password);
+
+        (first.Status, second.Status, third.Status).ShouldBe((HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests));
+        third.Page.ShouldContain("Too many login attempts");
+        (await hub.HubActionsAsync()).Actions.Select(a => a.Actor).ShouldBe(["mallory", "trudy"]);
+    }
+
     /// <summary>The status and the page without its per-request antiforgery token.</summary>
     private static async Task<(HttpStatusCode Status, string Page)> AnswerAsync(ConsoleSession browser, string name, string password)
     {
