@@ -69,6 +69,14 @@ public sealed class AccessCliTests(HubFixture fixture) : IClassFixture<HubFixtur
     }
 
     [Fact]
+    public async Task HubCommand_TokenFromTheEnvironment_Sent()
+    {
+        var cli = await MeshCli.RunWithHubTokenAsync(Deadline, fixture.Hub.TokenOf("bob"), "approvals", "list", "--hub", fixture.Hub.Address.ToString(), "--state", "all");
+
+        cli.ExitCode.ShouldBe(0, cli.ToString());
+    }
+
+    [Fact]
     public async Task HubCommand_AdminToken_AuditVerifyReadsTheHub()
     {
         var cli = await MeshCli.RunAsync(Deadline, "audit", "verify", "--hub", fixture.Hub.Address.ToString(), "--token", fixture.Hub.AdminToken);
