@@ -1,5 +1,6 @@
-using Mesh.Hub.AuditConsole;
 using System.Net;
+using Mesh.Hub.Access;
+using Mesh.Hub.AuditConsole;
 using Mesh.Hub.Api;
 using Mesh.Hub.Approvals;
 using Mesh.Hub.Control;
@@ -28,6 +29,8 @@ public static class HubApp
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft"] = "Warning",
         ["Logging:LogLevel:Grpc"] = "Warning",
+        // The session keys are kept unencrypted beside the database on purpose (docs/ACCESS.md); do not warn about it.
+        ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
     };
 
     /// <summary>Builds the hub from normal configuration arguments, e.g.
@@ -71,6 +74,7 @@ public static class HubApp
         builder.Services.AddAuditConsole();
         builder.Services.AddHostedService<NatsAuditConsumer>();
         builder.Services.AddHostedService<NatsGossipConsumer>();
+        builder.AddHubAccess();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -84,15 +88,19 @@ public static class HubApp
             ((IDisposable)app).Dispose();
             throw;
         }
-        app.MapGrpcService<AuditSyncService>();
-        app.MapGrpcService<NodeControlService>();
-        app.MapGrpcService<SiteGossipService>();
+        app.UseHubAccess();
+        // Node-facing: nodes are not users; they will authenticate with mutual TLS (docs/ACCESS.md).
+        app.MapGrpcService<AuditSyncService>().AllowAnonymous().WithMetadata(NodeFacingMetadata.Instance);
+        app.MapGrpcService<NodeControlService>().AllowAnonymous().WithMetadata(NodeFacingMetadata.Instance);
+        app.MapGrpcService<SiteGossipService>().AllowAnonymous().WithMetadata(NodeFacingMetadata.Instance);
+        app.MapAccessEndpoints();
         app.MapNodeApi();
         app.MapSyncStatusApi();
         app.MapPolicyApi();
         app.MapApprovalApi();
         app.MapHubActionApi();
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+        // Razor component endpoints carry antiforgery metadata; the check itself is AccessSetup's, which runs first.
         app.UseAntiforgery();
         app.MapAuditConsole();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HubApp));

@@ -104,4 +104,34 @@ internal static partial class HubLog
 
     [LoggerMessage(EventId = 72, Level = LogLevel.Warning, Message = "NATS gossip at {Where} failed ({Reason}); retrying")]
     public static partial void NatsGossipFailed(ILogger logger, string where, string reason);
+
+    [LoggerMessage(EventId = 80, Level = LogLevel.Information, Message = "Access: {Name} signed in as {Role} from {Remote}")]
+    public static partial void LoginSucceeded(ILogger logger, string name, string role, string remote);
+
+    [LoggerMessage(EventId = 81, Level = LogLevel.Information, Message = "Access: login as {Name} from {Remote} refused (known user: {KnownUser})")]
+    public static partial void LoginFailed(ILogger logger, string name, string remote, bool knownUser);
+
+    [LoggerMessage(EventId = 82, Level = LogLevel.Warning, Message = "Access: too many failed logins as {Name}; the name is locked until {Until} (Hub:Access:Lockout)")]
+    public static partial void LoginLockedOut(ILogger logger, string name, DateTimeOffset until);
+
+    [LoggerMessage(EventId = 83, Level = LogLevel.Warning, Message = "Access: login as {Name} from {Remote} refused: the name is locked until {Until}")]
+    public static partial void LoginWhileLocked(ILogger logger, string name, string remote, DateTimeOffset until);
+
+    [LoggerMessage(EventId = 84, Level = LogLevel.Information, Message = "Access: {Name} signed out")]
+    public static partial void LoggedOut(ILogger logger, string name);
+
+    [LoggerMessage(EventId = 85, Level = LogLevel.Warning, Message = "Access: {Method} {Path}: bearer token refused: {Reason}")]
+    public static partial void TokenRefused(ILogger logger, string method, string path, string reason);
+
+    [LoggerMessage(EventId = 86, Level = LogLevel.Warning, Message = "Access: {Method} {Path} by {Name}: refused, no valid antiforgery token ({Reason})")]
+    public static partial void CsrfRefused(ILogger logger, string method, string path, string name, string reason);
+
+    [LoggerMessage(EventId = 87, Level = LogLevel.Information, Message = "Access: {Method} {Path} by {Name} ({Role}) refused: it needs {Policy}")]
+    public static partial void AccessDenied(ILogger logger, string method, string path, string name, string role, string policy);
+
+    [LoggerMessage(EventId = 88, Level = LogLevel.Information, Message = "Access: sign-in through the identity provider {Authority} is on (client {ClientId}, roles from claim {RoleClaim})")]
+    public static partial void OidcEnabled(ILogger logger, string authority, string clientId, string roleClaim);
+
+    [LoggerMessage(EventId = 89, Level = LogLevel.Warning, Message = "Access: {Detail}")]
+    public static partial void AccessWarning(ILogger logger, string detail);
 }

@@ -49,6 +49,9 @@ public sealed record HubOptions
     /// PostgreSQL.</summary>
     public HubStoreOptions Store { get; init; } = new();
 
+    /// <summary>Users, API tokens, lockout and the identity provider (section <c>Hub:Access</c>, docs/ACCESS.md).</summary>
+    public Access.AccessOptions Access { get; init; } = new();
+
     /// <summary>Audit sync over NATS JetStream (section <c>Hub:Nats</c>, docs/NATS.md); off while its <c>Url</c> is empty.</summary>
     public NatsHubOptions Nats { get; init; } = new();
 }

@@ -33,6 +33,7 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
         if (options.WatchQueueCapacity is < 1 or > MaxWatchQueueCapacity)
             failures.Add($"{HubOptions.SectionName}:{nameof(HubOptions.WatchQueueCapacity)}: {options.WatchQueueCapacity} is outside 1..{MaxWatchQueueCapacity}");
         ValidateNats(options.Nats, failures);
+        Access.AccessOptionsValidator.Validate(options.Access, failures);
         if (options.MaxSyncStreams is < 1 or > MaxSyncStreamsLimit)
             failures.Add($"{HubOptions.SectionName}:{nameof(HubOptions.MaxSyncStreams)}: {options.MaxSyncStreams} is outside 1..{MaxSyncStreamsLimit}");
         if (options.SyncRetryAfter < TimeSpan.FromMilliseconds(100) || options.SyncRetryAfter > TimeSpan.FromMinutes(5))
@@ -83,7 +84,7 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
         name.Length is > 0 and <= 64 && name.AsSpan().IndexOfAny(".*>/\\") < 0 && !name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
 
     /// <summary>Parses <see cref="HubOptions.Url"/> into a loopback endpoint; anything else is refused because
-    /// the hub has no TLS or authentication yet.</summary>
+    /// the hub has no TLS yet (and nodes no mutual TLS).</summary>
     public static bool TryParseListenUrl(string? url, out IPEndPoint endpoint, out string problem)
     {
         endpoint = new IPEndPoint(IPAddress.Loopback, 0);

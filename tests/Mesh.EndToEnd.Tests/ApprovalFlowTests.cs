@@ -50,7 +50,7 @@ public sealed class ApprovalFlowTests(ApprovalFlowTests.SharedNode shared) : ICl
             .ShouldBe(("vent", "vent-open", "operator", 1L));
         ReceivedCommands.Of(device).ShouldBeEmpty("nothing runs before a person approves");
 
-        var cli = await MeshCli.RunAsync(Deadline, "approvals", "approve", id, "--hub", HubUrl, "--comment", "room is empty, vent it", "--by", "alice");
+        var cli = await MeshCli.RunAsync(Deadline, "approvals", "approve", id, "--hub", HubUrl, "--token", shared.Hub.Hub.TokenOf("alice"), "--comment", "room is empty, vent it");
 
         cli.ExitCode.ShouldBe(0, cli.ToString());
         cli.Stdout.ShouldContain($"Approved {id}");
@@ -80,7 +80,7 @@ public sealed class ApprovalFlowTests(ApprovalFlowTests.SharedNode shared) : ICl
         (await device.PublishAsync(Readings.Telemetry(node.Site, "slow-b1"), Readings.Temperature(1, 31))).ShouldBeTrue();
         var id = (await HubApi.WaitForApprovalAsync(Http, node.NodeId, "slow-b1", "pending", Deadline)).GetProperty("id").GetString()!;
 
-        var cli = await MeshCli.RunAsync(Deadline, "approvals", "deny", id, "--hub", HubUrl, "--comment", "someone is inside", "--by", "bob");
+        var cli = await MeshCli.RunAsync(Deadline, "approvals", "deny", id, "--hub", HubUrl, "--token", shared.Hub.Hub.TokenOf("bob"), "--comment", "someone is inside");
 
         cli.ExitCode.ShouldBe(0, cli.ToString());
         cli.Stdout.ShouldContain($"Denied {id}");
@@ -106,7 +106,7 @@ public sealed class ApprovalFlowTests(ApprovalFlowTests.SharedNode shared) : ICl
         (resolution.GetProperty("outcome").GetString(), resolution.GetProperty("by").GetString(), resolution.GetProperty("executed").GetBoolean())
             .ShouldBe(("timed-out-denied", "policy", false));
         var id = resolved.GetProperty("id").GetString()!;
-        var (status, late) = await HubApi.DecideAsync(Http, id, approve: true, "carol", "sorry, was at lunch");
+        var (status, late) = await HubApi.DecideAsync(shared.Hub.Hub.ClientOf("carol"), id, approve: true, "sorry, was at lunch");
         status.ShouldBe(HttpStatusCode.OK, late.ToString());
         late.GetProperty("decision").GetProperty("late").GetBoolean().ShouldBeTrue();
         await Poll.UntilAsync(() => JournalFile.Find(node.JournalPath, AuditKind.ApprovalLate, id) is not null, Deadline, "the node records the late decision");
@@ -130,7 +130,7 @@ public sealed class ApprovalFlowTests(ApprovalFlowTests.SharedNode shared) : ICl
 
         await node.KillAndRestartAsync();
         await using var device = await node.DeviceAsync("slow-d1");
-        var (status, decided) = await HubApi.DecideAsync(Http, id, approve: true, "dave", "after the restart");
+        var (status, decided) = await HubApi.DecideAsync(shared.Hub.Hub.ClientOf("dave"), id, approve: true, "after the restart");
 
         status.ShouldBe(HttpStatusCode.OK, decided.ToString());
         var command = await ReceivedCommands.WaitForAsync(device, "vent-open", 1, Deadline);
@@ -166,13 +166,13 @@ public sealed class ApprovalFlowTests(ApprovalFlowTests.SharedNode shared) : ICl
             var requested = patientRecords.Where(r => r.Kind == AuditKind.ApprovalRequested).ShouldHaveSingleItem();
             patientRecords.ShouldNotContain(r => r.Kind == AuditKind.ApprovalResolved, "offline: defer keeps waiting for the hub");
 
-            hub = await LocalHub.StartAsync(dir.Sub("hub"), hubPort);
+            hub = await LocalHub.StartAsync(dir.Sub("hub"), new LocalHubAccess(["erin"], ConsoleAdmin: false), hubPort);
 
             var waiting = await HubApi.WaitForApprovalAsync(hub.Http, node.NodeId, "patient-e1", "pending", Deadline);
             waiting.GetProperty("id").GetString().ShouldBe(requested.MessageKey);
             var denied = await HubApi.WaitForApprovalAsync(hub.Http, node.NodeId, "strict-e1", "resolved", Deadline);
             denied.GetProperty("resolution").GetProperty("outcome").GetString().ShouldBe("offline-denied");
-            var (status, body) = await HubApi.DecideAsync(hub.Http, requested.MessageKey, approve: true, "erin", "hub is back");
+            var (status, body) = await HubApi.DecideAsync(hub.ClientOf("erin"), requested.MessageKey, approve: true, "hub is back");
             status.ShouldBe(HttpStatusCode.OK, body.ToString());
             (await ReceivedCommands.WaitForAsync(patient, "vent-open", 1, Deadline)).GetProperty("approval").GetString().ShouldBe(requested.MessageKey);
             ReceivedCommands.Of(strict).ShouldBeEmpty();

@@ -85,7 +85,7 @@ public sealed class PolicyDistributionTests(HubFixture fixture) : IClassFixture<
         await using var device = await node.DeviceAsync("roll-1");
         await AssertNoCommandAsync(node, device, "roll-1", 1, 35, Ref(v2));
 
-        var rollback = await HubApi.RollbackAsync(fixture.Http, node.Site, 1, "e2e", "v2 is too lax");
+        var rollback = await HubApi.RollbackAsync(fixture.Http, node.Site, 1, "v2 is too lax");
 
         rollback.GetProperty("activation").GetInt64().ShouldBeGreaterThan(v2.GetProperty("activation").GetInt64());
         await HubApi.WaitForNodePolicyAsync(fixture.Http, node.Site, node.NodeId, 1, Sha(v1), Deadline);

@@ -45,7 +45,7 @@ public sealed class ReplayTests
                 await r2.SubscribeAsync(Readings.Command(Site, "r-2"));
                 await PublishAsync(r2, "r-2", 0, 3);
                 var id = (await HubApi.WaitForApprovalAsync(hub.Http, node.NodeId, "r-2", "pending", Deadline)).GetProperty("id").GetString()!;
-                (await HubApi.DecideAsync(hub.Http, id, approve: true, "alice", "replay test")).Status.ShouldBe(System.Net.HttpStatusCode.OK);
+                (await HubApi.DecideAsync(hub.Http, id, approve: true, "replay test")).Status.ShouldBe(System.Net.HttpStatusCode.OK);
                 (await ReceivedCommands.WaitForAsync(r2, "vent-open", 3, Deadline)).GetProperty("approval").GetString().ShouldBe(id);
                 await PublishAsync(r2, "r-2", 3, 4);
             }

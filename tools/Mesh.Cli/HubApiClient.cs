@@ -67,6 +67,8 @@ internal sealed class HubApiClient(HttpClient http)
         }
         var error = body?.Error ?? (text.Length > 300 ? text[..300] + "…" : text);
         var errors = body?.Errors?.Select(e => $"{e.File}:{e.Line}:{e.Column}: {e.Message}").ToList();
+        if (HubConnection.AccessHint(response.StatusCode) is { } hint)
+            return new HubCallException($"{method} {where} answered {(int)response.StatusCode} {response.ReasonPhrase}{(string.IsNullOrWhiteSpace(error) ? "" : $" ({error})")}: {hint}");
         var message = string.IsNullOrWhiteSpace(error) ? $"{method} {where} answered {(int)response.StatusCode} {response.ReasonPhrase}" : response.StatusCode switch
         {
             HttpStatusCode.BadRequest when errors is { Count: > 0 } => $"the hub refused it: {error}",

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Mesh.Cli;
+using Mesh.Cli.Access;
 using Mesh.Cli.Approvals;
 using Mesh.Cli.Audit;
 using Mesh.Cli.Bench;
@@ -20,6 +21,7 @@ var root = new RootCommand("mesh: the Mesh edge/cloud agent mesh from the comman
     SimCommand.Create(),
     AuditCommand.Create(),
     ApprovalsCommand.Create(),
+    AccessCommand.Create(),
     PolicyCommand.Create(),
     Mesh.Cli.Profile.ProfileCommand.Create(),
     Mesh.Cli.Model.ModelCommand.Create(),

@@ -34,12 +34,6 @@ public static class ApiRequest
         }
     }
 
-    /// <summary>Who performs an operator action: required, as the caller names it (no authentication yet).</summary>
-    public static string? CheckBy(string? by) =>
-        string.IsNullOrWhiteSpace(by) ? "'by' is required: name the person who performs this action"
-        : by.Length > 128 || by.Any(char.IsControl) ? "'by' must be at most 128 characters, without control characters"
-        : null;
-
     public static string? CheckComment(string? comment) =>
         comment is { Length: > 1000 } ? $"'comment' is {comment.Length} characters; the limit is 1000" : null;
 

@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
+using Mesh.Hub.Access;
 using Mesh.Hub.Storage;
 
 namespace Mesh.Hub.Api;
 
 /// <summary><c>GET /api/hub-actions</c>: the log of operator actions (policy pushes and rollbacks, approval
-/// decisions), oldest first. The actor is whoever the caller said it was: there is no authentication yet.</summary>
+/// decisions, logins and logouts), oldest first. The actor is the authenticated user or token
+/// (or, for a failed login, the name as typed); <c>detail.via</c> says how they authenticated.</summary>
 public static class HubActionApi
 {
     public const int DefaultLimit = 100;
@@ -22,7 +24,7 @@ public static class HubActionApi
             var stored = store.ReadHubActions(afterSeq, (int)count + 1);
             var actions = stored.Take((int)count).Select(HubActionView.From).ToList();
             return Results.Ok(new HubActionPage(actions, actions.Count == 0 ? afterSeq : actions[^1].Seq, stored.Count > count));
-        });
+        }).RequireAuthorization(AccessPolicies.Viewer);
         return endpoints;
     }
 
@@ -40,8 +42,9 @@ public static class HubActionApi
 /// <summary>A page of the action log; page on with <c>after = nextAfter</c> while <see cref="HasMore"/>.</summary>
 public sealed record HubActionPage(IReadOnlyList<HubActionView> Actions, long NextAfter, bool HasMore);
 
-/// <param name="Action"><c>policy.push</c>, <c>policy.rollback</c>, <c>approval.approve</c> or <c>approval.deny</c>.</param>
-/// <param name="Target">The site (policy actions) or the approval id.</param>
+/// <param name="Action"><c>policy.push</c>, <c>policy.rollback</c>, <c>approval.approve</c>, <c>approval.deny</c>, or an
+/// access event: <c>login.success</c>, <c>login.failure</c>, <c>login.lockout</c>, <c>login.locked</c>, <c>logout</c>.</param>
+/// <param name="Target">The site (policy actions), the approval id or the login name.</param>
 public sealed record HubActionView(long Seq, string At, string Actor, string Action, string Target, JsonElement Detail)
 {
     public static HubActionView From(StoredHubAction a)

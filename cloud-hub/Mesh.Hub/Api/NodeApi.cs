@@ -1,4 +1,5 @@
 using System.Globalization;
+using Mesh.Hub.Access;
 using Mesh.Hub.Storage;
 
 namespace Mesh.Hub.Api;
@@ -11,8 +12,8 @@ public static class NodeApi
 
     public static IEndpointRouteBuilder MapNodeApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/nodes", (HubStore store) => store.Nodes.Select(NodeSummary.From).ToList());
-        endpoints.MapGet("/api/nodes/{id}/audit", GetAudit);
+        endpoints.MapGet("/api/nodes", (HubStore store) => store.Nodes.Select(NodeSummary.From).ToList()).RequireAuthorization(AccessPolicies.Viewer);
+        endpoints.MapGet("/api/nodes/{id}/audit", GetAudit).RequireAuthorization(AccessPolicies.Viewer);
         return endpoints;
     }
 

@@ -1,3 +1,4 @@
+using Mesh.Hub.Access;
 using Mesh.Hub.Sync;
 
 namespace Mesh.Hub.Api;
@@ -7,7 +8,7 @@ public static class SyncStatusApi
 {
     public static IEndpointRouteBuilder MapSyncStatusApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/sync/status", (SyncAdmission admission) => admission.Status);
+        endpoints.MapGet("/api/sync/status", (SyncAdmission admission) => admission.Status).RequireAuthorization(AccessPolicies.Viewer);
         return endpoints;
     }
 }

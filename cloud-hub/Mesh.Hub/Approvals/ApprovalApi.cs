@@ -1,22 +1,26 @@
 using System.Globalization;
+using Mesh.Hub.Access;
 using Mesh.Hub.Api;
 using Mesh.Hub.Storage;
 
 namespace Mesh.Hub.Approvals;
 
-/// <summary>The JSON API over approvals: list them, approve or deny one.</summary>
+/// <summary>The JSON API over approvals: list them (viewer), approve or deny one (operator). The decider is the
+/// authenticated user; a <c>by</c> in the body is ignored.</summary>
 public static class ApprovalApi
 {
     public const int MaxLimit = 1000;
 
     public static IEndpointRouteBuilder MapApprovalApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/approvals", List);
+        endpoints.MapGet("/api/approvals", List).RequireAuthorization(AccessPolicies.Viewer);
         endpoints.MapGet("/api/approvals/{id}", (string id, HubStore store) => store.FindApproval(id) is { } a
             ? Results.Ok(ApprovalView.From(a))
-            : Results.NotFound(new ApiError($"no approval '{id}'")));
-        endpoints.MapPost("/api/approvals/{id}/approve", (string id, HttpContext context, ApprovalDesk desk) => DecideAsync(id, approved: true, context, desk));
-        endpoints.MapPost("/api/approvals/{id}/deny", (string id, HttpContext context, ApprovalDesk desk) => DecideAsync(id, approved: false, context, desk));
+            : Results.NotFound(new ApiError($"no approval '{id}'"))).RequireAuthorization(AccessPolicies.Viewer);
+        endpoints.MapPost("/api/approvals/{id}/approve", (string id, HttpContext context, ApprovalDesk desk) => DecideAsync(id, approved: true, context, desk))
+            .RequireAuthorization(AccessPolicies.Operator);
+        endpoints.MapPost("/api/approvals/{id}/deny", (string id, HttpContext context, ApprovalDesk desk) => DecideAsync(id, approved: false, context, desk))
+            .RequireAuthorization(AccessPolicies.Operator);
         return endpoints;
     }
 
@@ -36,9 +40,9 @@ public static class ApprovalApi
         var (body, error) = await ApiRequest.ReadJsonAsync<ApprovalDecisionRequest>(context, ApiRequest.SmallBodyBytes).ConfigureAwait(false);
         if (error is not null)
             return error;
-        if ((ApiRequest.CheckBy(body!.By) ?? ApiRequest.CheckComment(body.Comment)) is { } problem)
+        if (ApiRequest.CheckComment(body!.Comment) is { } problem)
             return Results.BadRequest(new ApiError(problem));
-        var result = desk.Decide(id, approved, body.By!, body.Comment ?? "");
+        var result = desk.Decide(id, approved, HubActor.From(context.User), body.Comment ?? "");
         return result.Status switch
         {
             ApprovalDecisionStatus.Decided => Results.Ok(ApprovalView.From(result.Approval!)),

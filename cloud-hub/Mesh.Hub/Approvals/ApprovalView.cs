@@ -35,4 +35,5 @@ public sealed record DecisionView(bool Approved, string By, string Comment, stri
 public sealed record ResolutionView(string Outcome, string By, string Comment, string At, bool Executed);
 
 /// <summary>Body of <c>POST /api/approvals/{id}/approve</c> and <c>/deny</c>.</summary>
+/// <param name="By">Ignored: the decider is the authenticated user. Still accepted so older clients keep working.</param>
 public sealed record ApprovalDecisionRequest(string? By, string? Comment);

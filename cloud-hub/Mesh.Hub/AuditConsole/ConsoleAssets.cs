@@ -17,17 +17,16 @@ public static class ConsoleAssets
 
     public static string ScriptPath => Js.Path;
 
-    internal static void Map(IEndpointRouteBuilder endpoints)
-    {
-        foreach (var asset in new[] { Css, Js })
+    /// <summary><c>GET /console/{file}</c>, for anyone (the login page is styled too): only the current names.</summary>
+    internal static void Map(IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/console/{file}", (string file, HttpContext context) =>
         {
-            endpoints.MapGet(asset.Path, (HttpContext context) =>
-            {
-                context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
-                return Results.Bytes(asset.Content, asset.ContentType);
-            }).AllowAnonymous();
-        }
-    }
+            var asset = Array.Find([Css, Js], a => a.Path == "/console/" + file);
+            if (asset is null)
+                return Results.NotFound();
+            context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+            return Results.Bytes(asset.Content, asset.ContentType);
+        }).AllowAnonymous();
 
     private static Asset Load(string name, string contentType)
     {

@@ -15,8 +15,8 @@ public static class ConsoleEndpoints
     public static IEndpointRouteBuilder MapAuditConsole(this IEndpointRouteBuilder endpoints)
     {
         ConsoleAssets.Map(endpoints);
-        endpoints.MapApprovalForms();
-        endpoints.MapRazorComponents<App>();
+        endpoints.MapApprovalForms().RequireAuthorization(Access.AccessPolicies.Operator);
+        endpoints.MapRazorComponents<App>().RequireAuthorization(Access.AccessPolicies.Viewer);
         return endpoints;
     }
 }

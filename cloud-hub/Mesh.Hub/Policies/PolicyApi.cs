@@ -1,4 +1,5 @@
 using System.Text;
+using Mesh.Hub.Access;
 using Mesh.Hub.Api;
 using Mesh.Hub.Storage;
 using Mesh.Protocol.Policy;
@@ -6,7 +7,8 @@ using Mesh.Protocol.Topics;
 
 namespace Mesh.Hub.Policies;
 
-/// <summary>The JSON API over a site's policy versions: push, history, one version's text, rollback.</summary>
+/// <summary>The JSON API over a site's policy versions: history and one version's text (viewer), push and rollback
+/// (admin). The pusher is the authenticated user; a <c>by</c> in the body is ignored.</summary>
 public static class PolicyApi
 {
     /// <summary>JSON escaping can turn one byte of policy text into six (<c>\u0001</c>), so a push body may be
@@ -15,10 +17,11 @@ public static class PolicyApi
 
     public static IEndpointRouteBuilder MapPolicyApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/api/sites/{site}/policies", PushAsync);
-        endpoints.MapGet("/api/sites/{site}/policies", (string site, HubStore store) => CheckSite(site) ?? Results.Ok(PolicyStatus.Read(store, site)));
-        endpoints.MapPost("/api/sites/{site}/policies/rollback", RollbackAsync);
-        endpoints.MapGet("/api/sites/{site}/policies/{version}", GetVersion);
+        endpoints.MapPost("/api/sites/{site}/policies", PushAsync).RequireAuthorization(AccessPolicies.Admin);
+        endpoints.MapGet("/api/sites/{site}/policies", (string site, HubStore store) => CheckSite(site) ?? Results.Ok(PolicyStatus.Read(store, site)))
+            .RequireAuthorization(AccessPolicies.Viewer);
+        endpoints.MapPost("/api/sites/{site}/policies/rollback", RollbackAsync).RequireAuthorization(AccessPolicies.Admin);
+        endpoints.MapGet("/api/sites/{site}/policies/{version}", GetVersion).RequireAuthorization(AccessPolicies.Viewer);
         return endpoints;
     }
 
@@ -29,9 +32,8 @@ public static class PolicyApi
         var (body, error) = await ApiRequest.ReadJsonAsync<PolicyPushRequest>(context, MaxPushBodyBytes).ConfigureAwait(false);
         if (error is not null)
             return error;
-        if (ApiRequest.CheckBy(body!.By) is { } badBy)
-            return Results.BadRequest(new ApiError(badBy));
-        if (body.Text is null)
+        var by = HubActor.From(context.User);
+        if (body!.Text is null)
             return Results.BadRequest(new ApiError("'text' is required: the policy file's exact text"));
         var file = string.IsNullOrWhiteSpace(body.File) ? $"policies/{site}.yaml" : body.File;
         var bytes = Encoding.UTF8.GetByteCount(body.Text);
@@ -42,20 +44,20 @@ public static class PolicyApi
         if (parsed.Policy is not { } policy)
             return Invalid(parsed.Errors);
         if (policy.Site != site)
-            return Refused(logger, site, body.By!, StatusCodes.Status400BadRequest,
+            return Refused(logger, site, by.Name, StatusCodes.Status400BadRequest,
                 $"{file} is the policy of site '{policy.Site}', but it was pushed to site '{site}'; push it to /api/sites/{policy.Site}/policies or fix its 'site'");
         if (policy.Version < 1)
-            return Refused(logger, site, body.By!, StatusCodes.Status400BadRequest,
+            return Refused(logger, site, by.Name, StatusCodes.Status400BadRequest,
                 $"{file} has version {policy.Version}; version 0 is the node's built-in policy, so pushed versions start at 1");
 
-        var result = desk.Push(policy, file, body.By!);
+        var result = desk.Push(policy, file, by);
         return result.Status switch
         {
             PolicyPushStatus.Activated => Results.Created($"/api/sites/{site}/policies/{policy.Version}", PolicyActivationView.From(result.Activation!)),
             PolicyPushStatus.AlreadyHeld => Results.Ok(result.Activation is { } held
                 ? PolicyActivationView.From(held)
                 : new PolicyActivationView(site, policy.Version, policy.Sha256, 0)),
-            _ => Refused(logger, site, body.By!, StatusCodes.Status409Conflict, NotNewer(policy, result.Newest!)),
+            _ => Refused(logger, site, by.Name, StatusCodes.Status409Conflict, NotNewer(policy, result.Newest!)),
         };
     }
 
@@ -66,11 +68,11 @@ public static class PolicyApi
         var (body, error) = await ApiRequest.ReadJsonAsync<PolicyRollbackRequest>(context, ApiRequest.SmallBodyBytes).ConfigureAwait(false);
         if (error is not null)
             return error;
-        var problem = ApiRequest.CheckBy(body!.By) ?? ApiRequest.CheckComment(body.Comment)
+        var problem = ApiRequest.CheckComment(body!.Comment)
             ?? (body.ToVersion is null or < 1 ? "'toVersion' is required: the stored version to activate again (1 or more)" : null);
         if (problem is not null)
             return Results.BadRequest(new ApiError(problem));
-        var active = desk.Rollback(site, body.ToVersion!.Value, body.By!, body.Comment ?? "");
+        var active = desk.Rollback(site, body.ToVersion!.Value, HubActor.From(context.User), body.Comment ?? "");
         return active is null
             ? Results.NotFound(new ApiError($"site '{site}' has no policy version {body.ToVersion}; GET /api/sites/{site}/policies lists the stored ones"))
             : Results.Ok(PolicyActivationView.From(active.Activation));

@@ -7,8 +7,8 @@ namespace Mesh.EndToEnd.Tests.Support;
 /// <summary>The hub's policy and approval JSON API, as an operator's tool would call it.</summary>
 public static class HubApi
 {
-    public static Task<HttpResponseMessage> PushPolicyAsync(HttpClient http, string site, string text, string by = "e2e") =>
-        http.PostAsJsonAsync($"api/sites/{site}/policies", new { text, file = $"policies/{site}.yaml", by });
+    public static Task<HttpResponseMessage> PushPolicyAsync(HttpClient http, string site, string text) =>
+        http.PostAsJsonAsync($"api/sites/{site}/policies", new { text, file = $"policies/{site}.yaml" });
 
     /// <summary>Pushes a policy that must be accepted; returns the hub's answer (<c>version</c>, <c>sha256</c>, <c>activation</c>).</summary>
     public static async Task<JsonElement> PushValidPolicyAsync(HttpClient http, string site, string text)
@@ -19,9 +19,9 @@ public static class HubApi
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
-    public static async Task<JsonElement> RollbackAsync(HttpClient http, string site, long toVersion, string by, string comment)
+    public static async Task<JsonElement> RollbackAsync(HttpClient http, string site, long toVersion, string comment)
     {
-        using var response = await http.PostAsJsonAsync($"api/sites/{site}/policies/rollback", new { toVersion, by, comment });
+        using var response = await http.PostAsJsonAsync($"api/sites/{site}/policies/rollback", new { toVersion, comment });
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBe(HttpStatusCode.OK, body);
         return JsonDocument.Parse(body).RootElement.Clone();
@@ -68,9 +68,10 @@ public static class HubApi
         return found;
     }
 
-    public static async Task<(HttpStatusCode Status, JsonElement Body)> DecideAsync(HttpClient http, string approvalId, bool approve, string by, string comment)
+    /// <summary>Decides as the operator whose token <paramref name="http"/> sends (the hub records that name).</summary>
+    public static async Task<(HttpStatusCode Status, JsonElement Body)> DecideAsync(HttpClient http, string approvalId, bool approve, string comment)
     {
-        using var response = await http.PostAsJsonAsync($"api/approvals/{approvalId}/{(approve ? "approve" : "deny")}", new { by, comment });
+        using var response = await http.PostAsJsonAsync($"api/approvals/{approvalId}/{(approve ? "approve" : "deny")}", new { comment });
         var body = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, JsonDocument.Parse(body).RootElement.Clone());
     }

@@ -2,7 +2,8 @@ using Mesh.Cli.Demo;
 
 namespace Mesh.EndToEnd.Tests.Support;
 
-/// <summary>One in-process hub shared by the tests of a class; each test uses its own site and node, so they stay independent.</summary>
+/// <summary>One in-process hub shared by the tests of a class; each test uses its own site and node, so they stay independent.
+/// <see cref="Http"/> is an admin; <see cref="Operators"/> each have an operator token (<see cref="LocalHub.ClientOf"/>).</summary>
 public sealed class HubFixture : IAsyncLifetime
 {
     private LocalHub? _hub;
@@ -13,7 +14,9 @@ public sealed class HubFixture : IAsyncLifetime
 
     public HttpClient Http => Hub.Http;
 
-    public async Task InitializeAsync() => _hub = await LocalHub.StartAsync(Dir.Sub("hub"));
+    public static readonly IReadOnlyList<string> Operators = ["alice", "bob", "carol", "dave"];
+
+    public async Task InitializeAsync() => _hub = await LocalHub.StartAsync(Dir.Sub("hub"), new LocalHubAccess(Operators, ConsoleAdmin: false));
 
     public async Task DisposeAsync()
     {

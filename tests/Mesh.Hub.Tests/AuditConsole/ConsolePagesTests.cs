@@ -1,3 +1,4 @@
+using Mesh.Hub.Access;
 using Mesh.Hub.Policies;
 using Mesh.Hub.Storage;
 using Mesh.Hub.Tests.Support;
@@ -31,7 +32,7 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser)
         await FeedAsync(hub, new TestChain("edge-2", "site-b"), 5);
         await using (var hello = SyncSession.Open(hub.Client))
             await hello.SendAsync(new NodeMessage { Hello = new SyncHello { NodeId = "edge-1", Site = "site-a", HeadSeq = 12, Profile = "jetson-orin-nano", Version = "0.6.0" } });
-        var page = await browser.NewPageAsync();
+        var page = await SignedInAsync(hub);
 
         await page.GotoAsync(ConsoleUrl(hub, "/"));
         await Assertions.Expect(page.Locator("tr[data-node='edge-1'] td.profile")).ToContainTextAsync("jetson-orin-nano");
@@ -57,7 +58,7 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser)
             Decision = "cooling-on", Outcome = "accepted", InputDigest = new byte[32], Route = Route, Body = """{"temperature":9.5}""",
         });
         await FeedAsync(hub, chain, 0);
-        var page = await browser.NewPageAsync();
+        var page = await SignedInAsync(hub);
 
         await page.GotoAsync(ConsoleUrl(hub, $"/decisions/{chain.NodeId}/{decision.Sequence}"));
 
@@ -76,7 +77,7 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser)
         await using var hub = await StartHubAsync();
         var chain = new TestChain();
         await FeedAsync(hub, chain, 20);
-        var page = await browser.NewPageAsync();
+        var page = await SignedInAsync(hub);
         await page.GotoAsync(ConsoleUrl(hub, $"/chains/{chain.NodeId}"));
         await Assertions.Expect(page.Locator(".verdict")).ToHaveTextAsync("verified");
 
@@ -111,10 +112,10 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser)
         await using var hub = await StartHubAsync();
         await FeedAsync(hub, new TestChain(), 1);
         var desk = hub.App.Services.GetRequiredService<PolicyDesk>();
-        desk.Push(PolicyLoader.Parse(TestPolicies.Valid(1), "site-a.yaml").Policy!, "site-a.yaml", "ana").Status.ShouldBe(PolicyPushStatus.Activated);
-        desk.Push(PolicyLoader.Parse(TestPolicies.Valid(2, action: "fan-on"), "site-a.yaml").Policy!, "site-a.yaml", "ana").Status.ShouldBe(PolicyPushStatus.Activated);
-        desk.Rollback(TestChain.Site, 1, "ben", "fan-on trips the breaker").ShouldNotBeNull();
-        var page = await browser.NewPageAsync();
+        desk.Push(PolicyLoader.Parse(TestPolicies.Valid(1), "site-a.yaml").Policy!, "site-a.yaml", Ana).Status.ShouldBe(PolicyPushStatus.Activated);
+        desk.Push(PolicyLoader.Parse(TestPolicies.Valid(2, action: "fan-on"), "site-a.yaml").Policy!, "site-a.yaml", Ana).Status.ShouldBe(PolicyPushStatus.Activated);
+        desk.Rollback(TestChain.Site, 1, new HubActor("ben", HubActor.Password), "fan-on trips the breaker").ShouldNotBeNull();
+        var page = await SignedInAsync(hub);
 
         await page.GotoAsync(ConsoleUrl(hub, "/policies?site=site-a"));
 
@@ -132,7 +133,7 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser)
         chain.Next(2);
         var requested = chain.Append(AuditKind.ApprovalRequested, NodeBodies.ApprovalRequested("apr-9", action: "defrost-now"), "pending", device: "freezer-7");
         await FeedAsync(hub, chain, 0);
-        var page = await browser.NewPageAsync();
+        var page = await SignedInAsync(hub);
 
         await page.GotoAsync(ConsoleUrl(hub, "/approvals"));
 
@@ -140,8 +141,9 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser)
         await Assertions.Expect(row).ToContainTextAsync("defrost-now");
         await Assertions.Expect(row).ToContainTextAsync("device freezer-7");
         await Assertions.Expect(row.Locator(".badge")).ToHaveTextAsync("pending");
-        await Assertions.Expect(row.Locator("form.decide button")).ToHaveCountAsync(2);
-        await ConsoleBrowser.ScreenshotAsync(page, "approvals");
+        await Assertions.Expect(row.Locator("form.decide button")).ToHaveCountAsync(0);
+        await Assertions.Expect(row).ToContainTextAsync("an operator decides");
+        await ConsoleBrowser.ScreenshotAsync(page, "approvals-viewer");
         await row.Locator("a").First.ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/decisions/{chain.NodeId}/{requested.Sequence}$"));
         await Assertions.Expect(page.Locator("table.approvals")).ToContainTextAsync("apr-9");
@@ -157,7 +159,7 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser)
             a.Append(r => r with { Kind = i % 3 == 0 ? AuditKind.Decision : AuditKind.Observation, Device = i % 2 == 0 ? "freezer-7" : "door-2", Decision = i % 3 == 0 ? "cooling-on" : "" });
         await FeedAsync(hub, a, 0);
         await FeedAsync(hub, b, 30);
-        var page = await browser.NewPageAsync();
+        var page = await SignedInAsync(hub);
 
         await page.GotoAsync(ConsoleUrl(hub, "/timeline"));
         await Assertions.Expect(page.Locator("table.timeline tbody tr")).ToHaveCountAsync(50);
@@ -198,7 +200,7 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser)
     {
         // The hub's clock 14 minutes after the chains' first records: all of them fall into the 15-minute window.
         var clock = new FixedClock(DateTimeOffset.FromUnixTimeMilliseconds(TestChain.WallOf(0)).AddMinutes(14));
-        await using var hub = await HubHarness.StartWithClockAsync(clock, "--Hub:ApiUrl=http://127.0.0.1:0");
+        await using var hub = await HubHarness.StartWithClockAsync(clock, TestAccess.Args("--Hub:ApiUrl=http://127.0.0.1:0"));
         var a = new TestChain("edge-1", "site-a");
         for (var i = 0; i < 40; i++)
             a.Append(r => i % 4 != 0 ? r : r with
@@ -208,7 +210,7 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser)
             });
         await FeedAsync(hub, a, 0);
         await FeedAsync(hub, new TestChain("edge-2", "site-b"), 12);
-        var page = await browser.NewPageAsync();
+        var page = await SignedInAsync(hub);
 
         await page.GotoAsync(ConsoleUrl(hub, "/charts"));
 
@@ -223,7 +225,73 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser)
         await ConsoleBrowser.ScreenshotAsync(page, "charts");
     }
 
-    private static Task<HubHarness> StartHubAsync() => HubHarness.StartAsync("--Hub:ApiUrl=http://127.0.0.1:0");
+    [Fact]
+    public async Task Approvals_OperatorApprovesWithAComment_TheNodeReceivesTheDecisionAndTheActionLogNamesTheOperator()
+    {
+        await using var hub = await StartHubAsync();
+        var chain = new TestChain();
+        chain.Next(1);
+        chain.Append(AuditKind.ApprovalRequested, NodeBodies.ApprovalRequested("apr-7", action: "defrost-now"), "pending", device: "freezer-7");
+        await FeedAsync(hub, chain, 0);
+        using var watch = WatchSession.Open(hub.Control);
+        await hub.WaitForWatchersAsync(1);
+        var page = await SignedInAsync(hub, TestAccess.Operator);
+
+        await page.GotoAsync(ConsoleUrl(hub, "/approvals"));
+        var row = page.Locator("tr[data-approval='apr-7']");
+        await row.Locator("input[name=comment]").FillAsync("door checked, go");
+        await ConsoleBrowser.ScreenshotAsync(page, "approvals");
+        await row.Locator("button[value=true]").ClickAsync();
+
+        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("Approved apr-7");
+        await Assertions.Expect(page.Locator("tr[data-approval='apr-7']")).ToHaveCountAsync(0);
+        var decision = await watch.NextDecisionAsync();
+        (decision.ApprovalId, decision.Approved, decision.DecidedBy, decision.Comment).ShouldBe(("apr-7", true, "otto", "door checked, go"));
+        var logged = hub.App.Services.GetRequiredService<HubStore>().ReadHubActions(0, 100).Where(a => a.Target == "apr-7").ShouldHaveSingleItem();
+        (logged.Actor, logged.Action).ShouldBe(("otto", HubActionDraft.ApprovalApprove));
+        logged.Detail.ShouldContain("\"via\":\"password\"");
+
+        await page.GotoAsync(ConsoleUrl(hub, "/approvals?state=decided"));
+        await Assertions.Expect(page.Locator("tr[data-approval='apr-7'] .badge")).ToHaveTextAsync("approved by otto");
+    }
+
+    [Fact]
+    public async Task SignIn_EachRoleSeesTheConsole_ASignedOutBrowserIsSentToTheLoginPage()
+    {
+        await using var hub = await StartHubAsync();
+        var anonymous = await browser.NewPageAsync();
+        await anonymous.GotoAsync(ConsoleUrl(hub, "/timeline"));
+        await Assertions.Expect(anonymous).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login\\?ReturnUrl=%2Ftimeline$"));
+        await ConsoleBrowser.ScreenshotAsync(anonymous, "login");
+
+        foreach (var user in TestAccess.Users)
+        {
+            var page = await SignedInAsync(hub, user);
+            await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Fleet");
+            await Assertions.Expect(page.Locator(".who")).ToContainTextAsync(user.Role);
+            await page.ClickAsync(".who button[type=submit]");
+            await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login$"));
+            await page.GotoAsync(ConsoleUrl(hub, "/"));
+            await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login\\?ReturnUrl=%2F$"));
+        }
+    }
+
+    private static readonly HubActor Ana = new("ana", HubActor.Password);
+
+    private static Task<HubHarness> StartHubAsync() => HubHarness.StartAsync(TestAccess.Args("--Hub:ApiUrl=http://127.0.0.1:0"));
+
+    /// <summary>A page of a fresh browser context signed in as <paramref name="user"/> through the login form.</summary>
+    private async Task<IPage> SignedInAsync(HubHarness hub, TestAccess.User? user = null)
+    {
+        user ??= TestAccess.Viewer;
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(ConsoleUrl(hub, "/login"));
+        await page.FillAsync("#name", user.Name);
+        await page.FillAsync("#password", user.Password);
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator(".who .user")).ToHaveTextAsync(user.Name);
+        return page;
+    }
 
     private static string ConsoleUrl(HubHarness hub, string path) => new Uri(HubApp.GetApiAddress(hub.App)!, path).ToString();
 

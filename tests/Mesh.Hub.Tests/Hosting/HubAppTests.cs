@@ -27,6 +27,7 @@ public sealed class HubAppTests
         await using var hub = await HubHarness.StartAsync("--Hub:ApiUrl=http://127.0.0.1:0");
         var api = HubApp.GetApiAddress(hub.App);
         using var http = new HttpClient { BaseAddress = api };
+        hub.Authorize(http);
 
         using var response = await http.GetAsync("/api/nodes");
 

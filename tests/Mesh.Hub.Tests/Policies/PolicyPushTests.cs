@@ -100,17 +100,17 @@ public sealed class PolicyPushTests
         (await hub.PolicyStatusAsync("site-b")).Versions.ShouldBeEmpty();
     }
 
-    [Theory]
-    [InlineData(null)]
-    [InlineData("  ")]
-    public async Task Push_WithoutBy_Returns400(string? by)
+    [Fact]
+    public async Task Push_BodyNamesSomeoneElse_RecordsTheAuthenticatedPusher()
     {
         await using var hub = await HubHarness.StartAsync();
 
-        using var response = await hub.PushPolicyAsync(TestPolicies.Valid(1), by: by);
+        using var response = await hub.HttpAs("bob").PostAsJsonAsync($"/api/sites/{TestChain.Site}/policies", new { text = TestPolicies.Valid(1), by = "mallory" });
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await HubApi.ErrorOfAsync(response)).ShouldContain("'by' is required");
+        response.StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await hub.PolicyStatusAsync()).Versions.Single().PushedBy.ShouldBe("bob");
+        var logged = (await hub.HubActionsAsync()).Actions.Single();
+        (logged.Actor, logged.Detail.GetProperty("via").GetString()).ShouldBe(("bob", "token"));
     }
 
     [Fact]
@@ -153,6 +153,7 @@ public sealed class PolicyPushTests
     {
         await using var hub = await HubHarness.StartAsync("--Hub:ApiUrl=http://127.0.0.1:0");
         using var http = new HttpClient { BaseAddress = HubApp.GetApiAddress(hub.App) };
+        hub.Authorize(http);
 
         using var response = await http.PostAsJsonAsync($"/api/sites/{TestChain.Site}/policies", new { text = TestPolicies.Valid(1), by = "alice" });
         var status = await http.GetFromJsonAsync<PolicyStatusView>($"/api/sites/{TestChain.Site}/policies");

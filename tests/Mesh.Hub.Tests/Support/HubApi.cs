@@ -10,8 +10,9 @@ namespace Mesh.Hub.Tests.Support;
 /// <summary>The policy, approval and action-log JSON API, and syncing records, as tests drive them.</summary>
 internal static class HubApi
 {
-    public static Task<HttpResponseMessage> PushPolicyAsync(this HubHarness hub, string text, string site = TestChain.Site, string? by = "alice", string? file = null) =>
-        hub.Http.PostAsJsonAsync($"/api/sites/{site}/policies", new { text, file, by });
+    /// <summary>Pushes as the admin token <paramref name="by"/> (the body carries no 'by': the hub ignores it).</summary>
+    public static Task<HttpResponseMessage> PushPolicyAsync(this HubHarness hub, string text, string site = TestChain.Site, string by = "alice", string? file = null) =>
+        hub.HttpAs(by).PostAsJsonAsync($"/api/sites/{site}/policies", new { text, file });
 
     /// <summary>Pushes and expects 201.</summary>
     public static async Task<PolicyActivationView> PushPolicyOkAsync(this HubHarness hub, string text, string site = TestChain.Site)
@@ -22,7 +23,7 @@ internal static class HubApi
     }
 
     public static Task<HttpResponseMessage> RollbackAsync(this HubHarness hub, long toVersion, string site = TestChain.Site, string by = "bob", string? comment = null) =>
-        hub.Http.PostAsJsonAsync($"/api/sites/{site}/policies/rollback", new { toVersion, by, comment });
+        hub.HttpAs(by).PostAsJsonAsync($"/api/sites/{site}/policies/rollback", new { toVersion, comment });
 
     public static async Task<PolicyStatusView> PolicyStatusAsync(this HubHarness hub, string site = TestChain.Site) =>
         (await hub.Http.GetFromJsonAsync<PolicyStatusView>($"/api/sites/{site}/policies"))!;
@@ -33,8 +34,9 @@ internal static class HubApi
     public static async Task<ApprovalView> ApprovalAsync(this HubHarness hub, string id) =>
         (await hub.ApprovalsAsync("?state=all")).Single(a => a.Id == id);
 
-    public static Task<HttpResponseMessage> DecideAsync(this HubHarness hub, string id, bool approve, string? by = "alice", string? comment = "checked on camera") =>
-        hub.Http.PostAsJsonAsync($"/api/approvals/{id}/{(approve ? "approve" : "deny")}", new { by, comment });
+    /// <summary>Decides as the admin token <paramref name="by"/>.</summary>
+    public static Task<HttpResponseMessage> DecideAsync(this HubHarness hub, string id, bool approve, string by = "alice", string? comment = "checked on camera") =>
+        hub.HttpAs(by).PostAsJsonAsync($"/api/approvals/{id}/{(approve ? "approve" : "deny")}", new { comment });
 
     /// <summary>Decides and expects 200.</summary>
     public static async Task<ApprovalView> DecideOkAsync(this HubHarness hub, string id, bool approve, string by = "alice")

@@ -1,5 +1,7 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Grpc.Net.Client;
+using Mesh.Hub.Access;
 using Mesh.Hub.Api;
 using Mesh.Hub.Control;
 using Mesh.Protocol.Grpc;
@@ -12,15 +14,23 @@ namespace Mesh.Hub.Tests.Support;
 /// <summary>
 /// The real hub in-process: Kestrel on ports the OS picks and a SQLite file in a fresh temp folder, with a
 /// gRPC client and an HTTP/2 client for its JSON API. Restart keeps the file. Disposing fails the test when
-/// the hub logged an error.
+/// the hub logged an error. The hub is configured with admin API tokens named <see cref="Actors"/>
+/// (<c>Hub:Access:Tokens:0..3</c>; tests add theirs from index 10); <see cref="Http"/> acts as the first.
 /// </summary>
 internal sealed class HubHarness : IAsyncDisposable
 {
     private readonly string _folder;
-    private readonly string[] _extraArgs;
+    private string[] _extraArgs;
     private WebApplication? _app;
     private GrpcChannel? _channel;
     private HttpClient? _http;
+    private readonly Dictionary<string, HttpClient> _actors = new(StringComparer.Ordinal);
+
+    /// <summary>The admin tokens' names: the actors the action log and decisions record.</summary>
+    public static readonly IReadOnlyList<string> Actors = ["alice", "bob", "carol", "dave"];
+
+    /// <summary>Each actor's token, fresh per harness.</summary>
+    public IReadOnlyDictionary<string, string> Tokens { get; } = Actors.ToDictionary(a => a, _ => ApiToken.New());
 
     private readonly TimeProvider? _clock;
 
@@ -48,6 +58,21 @@ internal sealed class HubHarness : IAsyncDisposable
 
     public HttpClient Http => _http ?? throw new InvalidOperationException("not started");
 
+    /// <summary>A client of the HTTP/2 JSON API that authenticates as <paramref name="actor"/> (one of <see cref="Actors"/>).</summary>
+    public HttpClient HttpAs(string actor)
+    {
+        if (_actors.TryGetValue(actor, out var http))
+            return http;
+        http = HubApp.CreateHttpClient(Address);
+        Authorize(http, actor);
+        _actors[actor] = http;
+        return http;
+    }
+
+    /// <summary>Makes <paramref name="http"/> send <paramref name="actor"/>'s admin token.</summary>
+    public void Authorize(HttpClient http, string actor = "alice") =>
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Tokens[actor]);
+
     public static async Task<HubHarness> StartAsync(params string[] extraArgs)
     {
         var harness = new HubHarness(extraArgs);
@@ -69,6 +94,14 @@ internal sealed class HubHarness : IAsyncDisposable
     {
         await StopAppAsync();
         whileStopped?.Invoke();
+        await StartAppAsync();
+    }
+
+    /// <summary>Restarts on the same database with other configuration arguments (the harness's tokens stay).</summary>
+    public async Task RestartAsync(string[] extraArgs)
+    {
+        await StopAppAsync();
+        _extraArgs = extraArgs;
         await StartAppAsync();
     }
 
@@ -123,7 +156,7 @@ internal sealed class HubHarness : IAsyncDisposable
     private async Task StartAppAsync()
     {
         var logs = new LogCapture();
-        string[] args = ["--Hub:Url=http://127.0.0.1:0", $"--Hub:DataPath={DataPath}", .. _extraArgs];
+        string[] args = ["--Hub:Url=http://127.0.0.1:0", $"--Hub:DataPath={DataPath}", .. TokenArgs(), .. _extraArgs];
         _app = HubApp.Build(args, builder =>
         {
             builder.Logging.ClearProviders();
@@ -134,12 +167,19 @@ internal sealed class HubHarness : IAsyncDisposable
         Logs = logs;
         await _app.StartAsync();
         _channel = GrpcChannel.ForAddress(Address);
-        _http = HubApp.CreateHttpClient(Address);
+        _http = HttpAs(Actors[0]);
     }
+
+    private IEnumerable<string> TokenArgs() => Actors.SelectMany((actor, i) => new[]
+    {
+        $"--Hub:Access:Tokens:{i}:Name={actor}", $"--Hub:Access:Tokens:{i}:Role=admin", $"--Hub:Access:Tokens:{i}:Sha256={ApiToken.Sha256Hex(Tokens[actor])}",
+    });
 
     private async Task StopAppAsync()
     {
-        _http?.Dispose();
+        foreach (var http in _actors.Values)
+            http.Dispose();
+        _actors.Clear();
         _channel?.Dispose();
         if (_app is not null)
         {

@@ -8,7 +8,8 @@ public static class ApprovalsCommand
     public static Command Create()
     {
         var listHub = HubOption();
-        var list = new Command("list", "List approvals (default: the pending ones).") { listHub };
+        var listToken = HubConnection.TokenOption();
+        var list = new Command("list", "List approvals (default: the pending ones).") { listHub, listToken };
         var state = new Option<string>("--state") { Description = "which approvals: pending, decided, resolved or all", DefaultValueFactory = _ => "pending" };
         state.AcceptOnlyFromAmong("pending", "decided", "resolved", "all");
         var site = new Option<string?>("--site") { Description = "only this site's approvals" };
@@ -17,7 +18,7 @@ public static class ApprovalsCommand
         list.Options.Add(site);
         list.Options.Add(node);
         list.SetAction((parse, ct) => ApprovalsConsole.ListAsync(
-            HubConnection.Address(parse.GetValue(listHub))!, parse.GetValue(state)!, parse.GetValue(site), parse.GetValue(node), ct));
+            HubConnection.Address(parse.GetValue(listHub))!, parse.GetValue(listToken), parse.GetValue(state)!, parse.GetValue(site), parse.GetValue(node), ct));
 
         return new Command("approvals", "Work with approvals: actions a site's policy holds for a person to approve.")
         {
@@ -31,14 +32,15 @@ public static class ApprovalsCommand
     {
         var id = new Argument<string>("id") { Description = "the approval id, e.g. apr-… (see 'mesh approvals list')" };
         var comment = new Option<string?>("--comment") { Description = "why, for the audit trail (at most 1000 characters)" };
-        var by = new Option<string>("--by") { Description = "who decides (default: the current user name)", DefaultValueFactory = _ => Environment.UserName };
+        var by = new Option<string>("--by") { Description = "who decides, for --node-mqtt; through the hub the token's name is recorded instead (default: the current user name)", DefaultValueFactory = _ => Environment.UserName };
         var hub = HubOption(required: false);
+        var hubToken = HubConnection.TokenOption();
         var nodeMqtt = new Option<string?>("--node-mqtt") { Description = "decide at the site while the hub is unreachable: the node's MQTT broker, HOST[:PORT] (with --site and --site-token)" };
         var site = new Option<string?>("--site") { Description = "with --node-mqtt: the site the node serves" };
         var token = new Option<string?>("--site-token") { Description = "with --node-mqtt: the site token (the node's Node:Approvals:SiteToken); default: $MESH_SITE_TOKEN" };
         var command = new Command(name, description + " Through the hub, or at the site with --node-mqtt while the hub is unreachable (policy offline: approve_locally).")
         {
-            id, hub, nodeMqtt, site, token, comment, by,
+            id, hub, hubToken, nodeMqtt, site, token, comment, by,
         };
         command.Validators.Add(result =>
         {
@@ -54,7 +56,7 @@ public static class ApprovalsCommand
         command.SetAction((parse, ct) => parse.GetValue(nodeMqtt) is { } broker
             ? LocalDecision.RunAsync(broker, parse.GetValue(site)!, parse.GetValue(token) ?? Environment.GetEnvironmentVariable("MESH_SITE_TOKEN")!,
                 parse.GetValue(id)!, approved, parse.GetValue(by)!, parse.GetValue(comment), ct)
-            : ApprovalsConsole.DecideAsync(HubConnection.Address(parse.GetValue(hub))!, parse.GetValue(id)!, approved, parse.GetValue(by)!, parse.GetValue(comment), ct));
+            : ApprovalsConsole.DecideAsync(HubConnection.Address(parse.GetValue(hub))!, parse.GetValue(hubToken), parse.GetValue(id)!, approved, parse.GetValue(by)!, parse.GetValue(comment), ct));
         return command;
     }
 

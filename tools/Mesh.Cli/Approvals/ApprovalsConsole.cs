@@ -5,9 +5,9 @@ namespace Mesh.Cli.Approvals;
 /// <summary>Runs <c>mesh approvals</c> for a person: a table of approvals, or the outcome of a decision.</summary>
 internal static class ApprovalsConsole
 {
-    public static async Task<int> ListAsync(Uri hub, string state, string? site, string? node, CancellationToken ct)
+    public static async Task<int> ListAsync(Uri hub, string? token, string state, string? site, string? node, CancellationToken ct)
     {
-        using var http = HubConnection.Create(hub);
+        using var http = HubConnection.Create(hub, token);
         List<ApprovalJson> approvals;
         try
         {
@@ -29,9 +29,9 @@ internal static class ApprovalsConsole
         return ExitCodes.Ok;
     }
 
-    public static async Task<int> DecideAsync(Uri hub, string id, bool approved, string by, string? comment, CancellationToken ct)
+    public static async Task<int> DecideAsync(Uri hub, string? token, string id, bool approved, string by, string? comment, CancellationToken ct)
     {
-        using var http = HubConnection.Create(hub);
+        using var http = HubConnection.Create(hub, token);
         ApprovalJson approval;
         try
         {
@@ -43,7 +43,7 @@ internal static class ApprovalsConsole
         }
         var verb = approved ? "Approved" : "Denied";
         var what = Markup.Escape($"{approval.Id}: {approval.Action} on {approval.Device} (node {approval.NodeId}, rule {approval.Rule})");
-        AnsiConsole.MarkupLine($"[green]{verb}[/] {what} as {Markup.Escape(by)}.");
+        AnsiConsole.MarkupLine($"[green]{verb}[/] {what} as {Markup.Escape(approval.Decision?.By ?? by)}.");
         if (approval.Decision?.Late == true)
             AnsiConsole.MarkupLine($"[yellow]{Markup.Escape($"Late: the node had already settled it ({approval.Resolution?.Outcome ?? "settled"}); the decision is recorded but changes nothing there.")}[/]");
         return ExitCodes.Ok;

@@ -162,7 +162,8 @@ public static partial class AuditChainChecker
         {
             using var response = await http.GetAsync(url, ct).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
-                throw new HubReadException($"GET {where} answered {(int)response.StatusCode} {response.ReasonPhrase}");
+                throw new HubReadException($"GET {where} answered {(int)response.StatusCode} {response.ReasonPhrase}"
+                    + (HubConnection.AccessHint(response.StatusCode) is { } hint ? $": {hint}" : ""));
             return await response.Content.ReadFromJsonAsync<T>(HubJson, ct).ConfigureAwait(false)
                 ?? throw new HubReadException($"GET {where} answered null");
         }

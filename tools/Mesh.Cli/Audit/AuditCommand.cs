@@ -10,10 +10,11 @@ public static class AuditCommand
         var hub = new Option<string?>("--hub") { Description = "verify the chains a hub serves, e.g. http://127.0.0.1:5080" };
         var journal = new Option<FileInfo?>("--journal") { Description = "verify a node's journal file (its audit.db), opened read-only" };
         var node = new Option<string?>("--node") { Description = "the node whose chain to verify (default: every node the hub lists; for --journal: the journal's own node)" };
+        var token = HubConnection.TokenOption();
 
         var verify = new Command("verify", "Verify audit hash chains record by record from genesis; exit 0 only if every chain verifies.")
         {
-            hub, journal, node,
+            hub, journal, node, token,
         };
         verify.Validators.Add(result =>
         {
@@ -24,7 +25,7 @@ public static class AuditCommand
             if (result.GetValue(hub) is { } url && HubConnection.Address(url) is null)
                 result.AddError($"--hub '{url}' must be an absolute http:// or https:// address, e.g. http://127.0.0.1:5080");
         });
-        verify.SetAction((parse, ct) => AuditVerifyConsole.RunAsync(HubConnection.Address(parse.GetValue(hub)), parse.GetValue(journal), parse.GetValue(node), ct));
+        verify.SetAction((parse, ct) => AuditVerifyConsole.RunAsync(HubConnection.Address(parse.GetValue(hub)), parse.GetValue(token), parse.GetValue(journal), parse.GetValue(node), ct));
 
         return new Command("audit", "Work with audit trails.") { verify };
     }

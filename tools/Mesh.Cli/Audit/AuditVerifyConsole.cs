@@ -5,7 +5,7 @@ namespace Mesh.Cli.Audit;
 /// <summary>Runs <see cref="AuditChainChecker"/> for a person: progress on long chains, one line per chain.</summary>
 internal static class AuditVerifyConsole
 {
-    public static async Task<int> RunAsync(Uri? hub, FileInfo? journal, string? nodeId, CancellationToken ct)
+    public static async Task<int> RunAsync(Uri? hub, string? token, FileInfo? journal, string? nodeId, CancellationToken ct)
     {
         var progress = new SyncProgress();
         IReadOnlyList<ChainCheckResult> results;
@@ -17,7 +17,7 @@ internal static class AuditVerifyConsole
         else
         {
             var baseAddress = hub!;
-            using var http = HubConnection.Create(baseAddress);
+            using var http = HubConnection.Create(baseAddress, token);
             AnsiConsole.MarkupLine($"Verifying {(nodeId is null ? "every node" : $"node {Markup.Escape(nodeId)}")} at hub {Markup.Escape(baseAddress.ToString())}…");
             results = nodeId is null
                 ? await AuditChainChecker.VerifyHubAllAsync(http, progress, ct).ConfigureAwait(false)

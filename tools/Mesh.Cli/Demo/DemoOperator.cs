@@ -9,6 +9,9 @@ namespace Mesh.Cli.Demo;
 /// </summary>
 internal sealed class DemoOperator(HttpClient hub)
 {
+    /// <summary>The name of its operator token, which the action log and the decisions record.</summary>
+    public const string Name = "demo-operator";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
 
@@ -37,7 +40,7 @@ internal sealed class DemoOperator(HttpClient hub)
                 if (_seen.Count % 2 == 1)
                 {
                     using var response = await hub.PostAsJsonAsync($"api/approvals/{Uri.EscapeDataString(p.Id)}/approve",
-                        new { by = "demo-operator", comment = $"vent {p.Device} checked on camera" }, Json, ct).ConfigureAwait(false);
+                        new { comment = $"vent {p.Device} checked on camera" }, Json, ct).ConfigureAwait(false);
                     if (response.IsSuccessStatusCode)
                         Approved++;
                 }

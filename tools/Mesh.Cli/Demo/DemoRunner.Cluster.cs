@@ -16,8 +16,7 @@ public sealed partial class DemoRunner
 {
     private async Task<int> RunWithClusterAsync(string root, CancellationToken ct)
     {
-        await using var hub = await LocalHub.StartAsync(Path.Combine(root, "hub")).ConfigureAwait(false);
-        Say($"  hub        gRPC + API on {hub.Address}");
+        await using var hub = await StartHubAsync(root).ConfigureAwait(false);
         var cloudUrl = $"http://127.0.0.1:{ChildProcess.FreePort()}";
         var modelsDir = Path.Combine(AppContext.BaseDirectory, "models");
         var models = $"--Node:Inference:Models={modelsDir}";
@@ -50,7 +49,7 @@ public sealed partial class DemoRunner
             await PushSitePolicyAsync(hub, "site-a", members.Select(m => m.NodeId).ToArray(), ct).ConfigureAwait(false);
             await PushPolicyAsync(hub, gateway, ct).ConfigureAwait(false);
 
-            var @operator = new DemoOperator(hub.Http);
+            var @operator = new DemoOperator(hub.ClientOf(DemoOperator.Name));
             using var operatorStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var operating = @operator.RunAsync(operatorStop.Token);
             var rooms = Math.Max(1, options.Devices / 4);
@@ -147,7 +146,7 @@ public sealed partial class DemoRunner
     private static async Task PushSitePolicyAsync(LocalHub hub, string site, IReadOnlyList<string> members, CancellationToken ct)
     {
         using var response = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(hub.Http, $"api/sites/{site}/policies",
-            new { text = DemoPolicy.For(site, readingsMayLeave: false), file = $"policies/{site}.yaml", by = "demo" }, ct).ConfigureAwait(false);
+            new { text = DemoPolicy.For(site, readingsMayLeave: false), file = $"policies/{site}.yaml" }, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
             throw new InvalidOperationException($"the hub refused the demo policy for {site}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false)}");
         var store = hub.App.Services.GetRequiredService<HubStore>();

@@ -48,8 +48,7 @@ public sealed partial class DemoRunner(DemoOptions options)
         Say($"Mesh demo: data in {root}");
         if (options.SiteNodes > 1)
             return await RunWithClusterAsync(root, ct).ConfigureAwait(false);
-        await using var hub = await LocalHub.StartAsync(Path.Combine(root, "hub")).ConfigureAwait(false);
-        Say($"  hub        gRPC + API on {hub.Address}");
+        await using var hub = await StartHubAsync(root).ConfigureAwait(false);
         var nodes = new List<LocalNode>();
         var servePort = Mesh.Node.Ingest.EmbeddedBroker.FreePort(System.Net.IPAddress.Loopback);
         var cloudUrl = $"http://127.0.0.1:{servePort}";
@@ -71,7 +70,7 @@ public sealed partial class DemoRunner(DemoOptions options)
             }
             foreach (var n in nodes)
                 await PushPolicyAsync(hub, n, ct).ConfigureAwait(false);
-            var @operator = new DemoOperator(hub.Http);
+            var @operator = new DemoOperator(hub.ClientOf(DemoOperator.Name));
             using var operatorStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var operating = @operator.RunAsync(operatorStop.Token);
             var rooms = Math.Max(1, options.Devices / 4);
@@ -159,7 +158,7 @@ public sealed partial class DemoRunner(DemoOptions options)
     {
         var file = $"policies/{node.Site}.yaml";
         using var response = await hub.Http.PostAsJsonAsync($"api/sites/{node.Site}/policies",
-            new { text = DemoPolicy.For(node.Site, readingsMayLeave: node.Site == "site-b"), file, by = "demo" }, ct).ConfigureAwait(false);
+            new { text = DemoPolicy.For(node.Site, readingsMayLeave: node.Site == "site-b"), file }, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
             throw new InvalidOperationException($"the hub refused the demo policy for {node.Site}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false)}");
         if (!await node.WaitForPolicyAsync(DemoPolicy.Version, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false))
@@ -230,6 +229,17 @@ public sealed partial class DemoRunner(DemoOptions options)
     }
 
     private static string Mark(bool ok, string text) => ok ? $"[green]{Markup.Escape(text)}[/]" : $"[red]{Markup.Escape(text)}[/]";
+
+    /// <summary>Starts the hub with an operator token for <see cref="DemoOperator"/> and a console user with a generated
+    /// password (this run only), and says where to sign in.</summary>
+    private static async Task<LocalHub> StartHubAsync(string root)
+    {
+        var hub = await LocalHub.StartAsync(Path.Combine(root, "hub"), new LocalHubAccess([DemoOperator.Name], ConsoleAdmin: true)).ConfigureAwait(false);
+        Say($"  hub        gRPC + API on {hub.Address}");
+        var login = hub.Login!;
+        Say($"  console    {login.Login} (HTTP/1.1, for a browser): user {login.Name}, password {login.Password} (this run only)");
+        return hub;
+    }
 
     private static void Say(string text, bool markup = false)
     {

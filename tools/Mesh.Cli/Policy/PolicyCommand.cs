@@ -44,9 +44,10 @@ public static class PolicyCommand
     {
         var file = new Argument<string>("file") { Description = "the policy file; its 'site' names the site it is for" };
         var hub = HubOption();
+        var token = HubConnection.TokenOption();
         var by = ByOption("who pushes");
-        var command = new Command("push", "Validate a policy file, then send it to the hub, which activates it for its site (versions must grow).") { file, hub, by };
-        command.SetAction((parse, ct) => PolicyHubConsole.PushAsync(HubConnection.Address(parse.GetValue(hub))!, parse.GetValue(file)!, parse.GetValue(by)!, ct));
+        var command = new Command("push", "Validate a policy file, then send it to the hub, which activates it for its site (versions must grow). Needs an admin token.") { file, hub, token, by };
+        command.SetAction((parse, ct) => PolicyHubConsole.PushAsync(HubConnection.Address(parse.GetValue(hub))!, parse.GetValue(token), parse.GetValue(file)!, parse.GetValue(by)!, ct));
         return command;
     }
 
@@ -54,8 +55,9 @@ public static class PolicyCommand
     {
         var hub = HubOption();
         var site = SiteOption();
-        var command = new Command("history", "List a site's policy versions, activations (rollbacks included) and what each node runs.") { hub, site };
-        command.SetAction((parse, ct) => PolicyHubConsole.HistoryAsync(HubConnection.Address(parse.GetValue(hub))!, parse.GetValue(site)!, ct));
+        var token = HubConnection.TokenOption();
+        var command = new Command("history", "List a site's policy versions, activations (rollbacks included) and what each node runs.") { hub, site, token };
+        command.SetAction((parse, ct) => PolicyHubConsole.HistoryAsync(HubConnection.Address(parse.GetValue(hub))!, parse.GetValue(token), parse.GetValue(site)!, ct));
         return command;
     }
 
@@ -71,9 +73,10 @@ public static class PolicyCommand
         });
         var by = ByOption("who rolls back");
         var comment = new Option<string?>("--comment") { Description = "why, for the audit trail" };
-        var command = new Command("rollback", "Activate an older version of a site's policy again (a new activation; no version is deleted).") { hub, site, to, by, comment };
+        var token = HubConnection.TokenOption();
+        var command = new Command("rollback", "Activate an older version of a site's policy again (a new activation; no version is deleted). Needs an admin token.") { hub, site, to, token, by, comment };
         command.SetAction((parse, ct) => PolicyHubConsole.RollbackAsync(
-            HubConnection.Address(parse.GetValue(hub))!, parse.GetValue(site)!, parse.GetValue(to), parse.GetValue(by)!, parse.GetValue(comment), ct));
+            HubConnection.Address(parse.GetValue(hub))!, parse.GetValue(token), parse.GetValue(site)!, parse.GetValue(to), parse.GetValue(by)!, parse.GetValue(comment), ct));
         return command;
     }
 
@@ -100,5 +103,5 @@ public static class PolicyCommand
     }
 
     private static Option<string> ByOption(string who) =>
-        new("--by") { Description = $"{who} (default: the current user name)", DefaultValueFactory = _ => Environment.UserName };
+        new("--by") { Description = $"{who}; hubs with access control ignore it and record the token's name (default: the current user name)", DefaultValueFactory = _ => Environment.UserName };
 }

@@ -7,7 +7,7 @@ namespace Mesh.Cli.Policy;
 /// which is active; these commands change and show that.</summary>
 internal static class PolicyHubConsole
 {
-    public static async Task<int> PushAsync(Uri hub, string file, string by, CancellationToken ct)
+    public static async Task<int> PushAsync(Uri hub, string? token, string file, string by, CancellationToken ct)
     {
         // Nothing leaves the machine unless it is valid here: the same loader runs on the hub and the nodes.
         var result = PolicyLoader.LoadFile(file);
@@ -17,7 +17,7 @@ internal static class PolicyHubConsole
             Console.Error.WriteLine($"mesh policy push: {file} is not valid; nothing was sent.");
             return ExitCodes.Failure;
         }
-        using var http = HubConnection.Create(hub);
+        using var http = HubConnection.Create(hub, token);
         var body = new PolicyPushJson(policy.Text, file.Replace('\\', '/'), by);
         return await CallAsync("push", async () =>
         {
@@ -27,9 +27,9 @@ internal static class PolicyHubConsole
         }).ConfigureAwait(false);
     }
 
-    public static async Task<int> HistoryAsync(Uri hub, string site, CancellationToken ct)
+    public static async Task<int> HistoryAsync(Uri hub, string? token, string site, CancellationToken ct)
     {
-        using var http = HubConnection.Create(hub);
+        using var http = HubConnection.Create(hub, token);
         return await CallAsync("history", async () =>
         {
             var history = await new PolicyHubClient(http).HistoryAsync(site, ct).ConfigureAwait(false);
@@ -37,15 +37,15 @@ internal static class PolicyHubConsole
         }).ConfigureAwait(false);
     }
 
-    public static async Task<int> RollbackAsync(Uri hub, string site, long toVersion, string by, string? comment, CancellationToken ct)
+    public static async Task<int> RollbackAsync(Uri hub, string? token, string site, long toVersion, string by, string? comment, CancellationToken ct)
     {
-        using var http = HubConnection.Create(hub);
+        using var http = HubConnection.Create(hub, token);
         var body = new PolicyRollbackJson(toVersion, by, comment);
         return await CallAsync("rollback", async () =>
         {
             var active = await new PolicyHubClient(http).RollbackAsync(site, body, ct).ConfigureAwait(false);
             AnsiConsole.MarkupLine($"[green]{Markup.Escape($"Rolled back site {active.Site ?? site}: version {active.Version} is active again")}[/]"
-                + Markup.Escape($" (sha256 {active.Sha256}, activation {active.Activation}), by {by}."));
+                + Markup.Escape($" (sha256 {active.Sha256}, activation {active.Activation})."));
         }).ConfigureAwait(false);
     }
 

@@ -12,6 +12,7 @@ public static class ReplayCommand
         var node = new Option<string?>("--node") { Description = "the node whose chain to replay (required with --hub)" };
         var policy = new Option<FileInfo?>("--policy") { Description = "what-if: decide every reading under this policy file and list the decisions it would flip" };
         var json = new Option<bool>("--json") { Description = "print the report as JSON" };
+        var token = HubConnection.TokenOption();
 
         var command = new Command("replay", """
             Re-run the decision core over a journal: verify the chain, decide every reading again under the policy
@@ -19,7 +20,7 @@ public static class ReplayCommand
             With --policy FILE: decide under that policy instead and list exactly the decisions it would flip.
             """)
         {
-            journal, hub, node, policy, json,
+            journal, hub, node, policy, json, token,
         };
         command.Validators.Add(result =>
         {
@@ -32,9 +33,9 @@ public static class ReplayCommand
                 result.AddError($"--hub '{url}' must be an absolute http:// or https:// address, e.g. http://127.0.0.1:5080");
         });
         command.SetAction((parse, ct) => ReplayConsole.RunAsync(new ReplayRequest(
-            parse.GetValue(journal), parse.GetValue(hub), parse.GetValue(node), parse.GetValue(policy), parse.GetValue(json)), ct));
+            parse.GetValue(journal), parse.GetValue(hub), parse.GetValue(node), parse.GetValue(policy), parse.GetValue(json), parse.GetValue(token)), ct));
         return command;
     }
 }
 
-internal sealed record ReplayRequest(FileInfo? Journal, string? Hub, string? Node, FileInfo? Policy, bool Json);
+internal sealed record ReplayRequest(FileInfo? Journal, string? Hub, string? Node, FileInfo? Policy, bool Json, string? Token = null);

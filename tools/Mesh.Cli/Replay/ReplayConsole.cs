@@ -113,7 +113,7 @@ internal static class ReplayConsole
     {
         if (request.Journal is { } journal)
             return await Task.Run(() => AuditChainChecker.VerifyJournalFile(journal.FullName, null, progress, ct, engine.Feed), ct).ConfigureAwait(false);
-        using var http = HubConnection.Create(HubConnection.Address(request.Hub)!);
+        using var http = HubConnection.Create(HubConnection.Address(request.Hub)!, request.Token);
         return await AuditChainChecker.VerifyHubAsync(http, request.Node!, progress, ct, engine.Feed).ConfigureAwait(false);
     }
 

@@ -1,25 +1,32 @@
+using Mesh.Hub.Access;
 using Mesh.Hub.Api;
 using Mesh.Hub.Approvals;
 using Mesh.Hub.Storage;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Mesh.Hub.AuditConsole.Approvals;
 
 /// <summary>
 /// The Approvals page's form posts: approve or deny with a comment, as the signed-in person, then back to the list
-/// (post, redirect, get). The form carries an antiforgery token, which the framework checks for every form-bound
-/// endpoint; the desk records the decision in the hub's action log and relays it to the node.
+/// (post, redirect, get). The form carries the antiforgery token (checked by the access layer before this runs); the desk
+/// records the decision, with who and how they signed in, in the hub's action log and relays it to the node.
 /// </summary>
 internal static class ApprovalForms
 {
     public static RouteHandlerBuilder MapApprovalForms(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapPost("/approvals/{id}/decision", Decide);
 
-    private static IResult Decide(string id, [FromForm] bool approve, [FromForm] string? comment, HttpContext context, ApprovalDesk desk)
+    /// <remarks>The form is read here rather than bound: a bound form would make routing answer 415 to other bodies
+    /// before authorization, and the role check must come first for everyone.</remarks>
+    private static async Task<IResult> Decide(string id, HttpContext context, ApprovalDesk desk)
     {
-        var by = context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name : null;
-        if (by is null)
-            return Back("problem", "sign in to decide approvals");
+        // Only an operator (or admin) reaches here: the endpoint requires the role.
+        var by = HubActor.From(context.User);
+        if (!context.Request.HasFormContentType)
+            return Back("problem", "decide with the form on this page");
+        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        if (!bool.TryParse(form["approve"], out var approve))
+            return Back("problem", "the form must say approve=true or approve=false");
+        var comment = form["comment"].ToString();
         if (ApiRequest.CheckComment(comment) is { } problem)
             return Back("problem", problem);
         var result = desk.Decide(id, approve, by, comment ?? "");
