@@ -53,6 +53,7 @@ public sealed class PostgresServer : IDisposable
     public static async Task<PostgresServer> StartAsync()
     {
         var bin = BinDirectory();
+        RemoveStale();
         var dir = Path.Combine(Path.GetTempPath(), "mesh-pg-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         var server = new PostgresServer(bin, dir, FreePort());
@@ -155,8 +156,9 @@ public sealed class PostgresServer : IDisposable
     {
         if (_process is { HasExited: false })
         {
-            // SIGINT is PostgreSQL's fast shutdown: it ends the sessions and its children and exits.
-            using (var stop = Process.Start(new ProcessStartInfo("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
+            // SIGQUIT is PostgreSQL's immediate shutdown: no checkpoint, since the data goes with the folder. It has to be
+            // quick: the test host may be ended soon after the process-exit handlers start.
+            using (var stop = Process.Start(new ProcessStartInfo("kill", ["-QUIT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
                 stop?.WaitForExit(5_000);
             if (!_process.WaitForExit(15_000))
                 _process.Kill(entireProcessTree: true);
@@ -164,6 +166,18 @@ public sealed class PostgresServer : IDisposable
         _process?.Dispose();
         _process = null;
         try { Directory.Delete(Dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>Removes the folders of servers that stopped without removing theirs (a test host ended before its
+    /// cleanup finished): a running server has <c>data/postmaster.pid</c>; a minute's grace spares one being set up.</summary>
+    private static void RemoveStale()
+    {
+        foreach (var dir in Directory.GetDirectories(Path.GetTempPath(), "mesh-pg-*"))
+        {
+            if (File.Exists(Path.Combine(dir, "data", "postmaster.pid")) || Directory.GetLastWriteTimeUtc(dir) > DateTime.UtcNow.AddMinutes(-1))
+                continue;
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
     }
 
     /// <summary>Runs a tool to its end; a failure throws with what it printed.</summary>

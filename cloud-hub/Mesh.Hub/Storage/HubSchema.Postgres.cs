@@ -26,7 +26,7 @@ internal static partial class HubSchema
         if (version == Version)
             return;
         for (var i = (int)version; i < Migrations.Length; i++)
-            Execute(connection, ForPostgres(Migrations[i]), tx);
+            Execute(connection, ForPostgres(Migrations[i]) + PostgresExtras.GetValueOrDefault(i, ""), tx);
         Execute(connection, $"""
             INSERT INTO schema_version(id, version) VALUES (1, {Version})
             ON CONFLICT(id) DO UPDATE SET version = excluded.version;

@@ -15,6 +15,9 @@ internal static partial class HubSchema
     /// <summary>Migration i takes the schema from version i to i + 1. Never edit a published one: append.</summary>
     private static readonly string[] Migrations = [V1Sql, V2Sql, V3Sql, V4Sql, V5Sql];
 
+    /// <summary>What PostgreSQL adds to migration i (by index), after the common part.</summary>
+    private static readonly Dictionary<int, string> PostgresExtras = new() { [3] = V4PostgresSql };
+
     private static HubStorageException Newer(string where, long version) =>
         new($"{where}: schema version {version} was written by a newer hub (this one knows {Version})");
 

@@ -32,7 +32,7 @@ public sealed class HubSchemaTests
         command.CommandText = """
             DROP TABLE policy_versions; DROP TABLE policy_activations; DROP TABLE node_policies;
             DROP TABLE approvals; DROP TABLE hub_actions; DROP TABLE site_state;
-            DROP INDEX records_by_time; DROP INDEX records_by_site; DROP INDEX records_by_node_time; DROP INDEX records_by_device;
+            DROP INDEX records_by_time; DROP INDEX records_by_site; DROP INDEX records_by_node_time;
             DROP INDEX records_by_kind; ALTER TABLE records DROP COLUMN site;
             ALTER TABLE nodes DROP COLUMN profile; ALTER TABLE nodes DROP COLUMN version; PRAGMA user_version=1;
             """;
