@@ -9,11 +9,13 @@ namespace Mesh.EndToEnd.Tests;
 public sealed class DemoAccessTests
 {
     [Fact]
-    public async Task Demo_Short_PrintsConsoleLoginAndLogsItsCallsUnderItsTokens()
+    public async Task Demo_PrintsConsoleLoginAndLogsItsCallsUnderItsTokens()
     {
         using var dir = new TempDirectory();
 
-        var demo = await MeshCli.RunAsync(TimeSpan.FromMinutes(4), "demo", "--duration", "10", "--data", dir.Path);
+        // The default run (15 s): the demo requires site-b to have offloaded to the cloud node before it stops it at two
+        // thirds of the run, and a shorter run left too little time for that on a loaded two-core machine.
+        var demo = await MeshCli.RunAsync(TimeSpan.FromMinutes(4), "demo", "--data", dir.Path);
 
         demo.ExitCode.ShouldBe(0, demo.ToString());
         demo.Stdout.ShouldMatch(@"console\s+http://127\.0\.0\.1:\d+/login \(HTTP/1\.1, for a browser\): user admin, password \S{20,} \(this run only\)");

@@ -1,4 +1,5 @@
 using Mesh.Hub.AuditConsole.Approvals;
+using Mesh.Hub.AuditConsole.Policies;
 
 namespace Mesh.Hub.AuditConsole;
 
@@ -16,6 +17,7 @@ public static class ConsoleEndpoints
     {
         ConsoleAssets.Map(endpoints);
         endpoints.MapApprovalForms().RequireAuthorization(Access.AccessPolicies.Operator);
+        endpoints.MapPolicyForms().RequireAuthorization(Access.AccessPolicies.Admin);
         endpoints.MapRazorComponents<App>().RequireAuthorization(Access.AccessPolicies.Viewer);
         return endpoints;
     }

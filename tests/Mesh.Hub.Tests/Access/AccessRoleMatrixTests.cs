@@ -36,6 +36,7 @@ public sealed class AccessRoleMatrixTests
         ["POST /approvals/{id}/decision"] = AccessRole.Operator,
         ["GET /policies"] = AccessRole.Viewer,
         ["POST /policies"] = AccessRole.Viewer,
+        ["POST /policies/{site}/rollback"] = AccessRole.Admin,
         ["GET /policies/{Site}"] = AccessRole.Viewer,
         ["POST /policies/{Site}"] = AccessRole.Viewer,
         ["GET /chains"] = AccessRole.Viewer,

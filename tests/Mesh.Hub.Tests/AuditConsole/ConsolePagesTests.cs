@@ -122,7 +122,34 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser)
         await Assertions.Expect(page.Locator("tr[data-version='2'] .diff")).ToContainTextAsync("~ rule hot: action: cooling-on -> fan-on");
         await Assertions.Expect(page.Locator("tr[data-version='1'] .badge")).ToHaveTextAsync("active");
         await Assertions.Expect(page.Locator("table.activations tbody tr").First).ToContainTextAsync("fan-on trips the breaker");
+        await Assertions.Expect(page.Locator("form.rollback")).ToHaveCountAsync(0);
         await ConsoleBrowser.ScreenshotAsync(page, "policies");
+    }
+
+    [Fact]
+    public async Task Policies_AdminRollsBackWithAComment_TheVersionIsActiveAgainAndTheActionLogNamesTheAdmin()
+    {
+        await using var hub = await StartHubAsync();
+        await FeedAsync(hub, new TestChain(), 1);
+        var desk = hub.App.Services.GetRequiredService<PolicyDesk>();
+        desk.Push(PolicyLoader.Parse(TestPolicies.Valid(1), "site-a.yaml").Policy!, "site-a.yaml", Ana);
+        desk.Push(PolicyLoader.Parse(TestPolicies.Valid(2, action: "fan-on"), "site-a.yaml").Policy!, "site-a.yaml", Ana);
+        using var watch = WatchSession.Open(hub.Control);
+        (await watch.NextPolicyAsync()).Version.ShouldBe(2UL);
+        var page = await SignedInAsync(hub, TestAccess.Admin);
+
+        await page.GotoAsync(ConsoleUrl(hub, "/policies?site=site-a"));
+        var form = page.Locator("tr[data-version='1'] form.rollback");
+        await form.Locator("input[name=comment]").FillAsync("fan-on trips the breaker");
+        await form.Locator("button").ClickAsync();
+
+        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("Version 1 of site site-a is active again");
+        await Assertions.Expect(page.Locator("tr[data-version='1'] .badge")).ToHaveTextAsync("active");
+        await Assertions.Expect(page.Locator("table.activations tbody tr").First).ToContainTextAsync("ada");
+        (await watch.NextPolicyAsync()).Version.ShouldBe(1UL);
+        var logged = hub.App.Services.GetRequiredService<HubStore>().ReadHubActions(0, 100).Last();
+        (logged.Actor, logged.Action, logged.Target).ShouldBe(("ada", HubActionDraft.PolicyRollback, "site-a"));
+        await ConsoleBrowser.ScreenshotAsync(page, "policies-admin");
     }
 
     [Fact]

@@ -1,0 +1,38 @@
+using System.Globalization;
+using Mesh.Hub.Access;
+using Mesh.Hub.Api;
+using Mesh.Hub.Policies;
+
+namespace Mesh.Hub.AuditConsole.Policies;
+
+/// <summary>
+/// The Policies page's rollback form: an admin activates a stored version again, with a comment, then is sent back to
+/// the page (post, redirect, get). The form is read here, after authorization and the access layer's antiforgery
+/// check; the desk logs the rollback with who did it and how they signed in, and sends the policy to the site's nodes.
+/// </summary>
+internal static class PolicyForms
+{
+    public static RouteHandlerBuilder MapPolicyForms(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapPost("/policies/{site}/rollback", RollbackAsync);
+
+    private static async Task<IResult> RollbackAsync(string site, HttpContext context, PolicyDesk desk)
+    {
+        var by = HubActor.From(context.User);
+        if (!context.Request.HasFormContentType)
+            return Back(site, "problem", "roll back with the form on this page");
+        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        if (!long.TryParse(form["version"], NumberStyles.None, CultureInfo.InvariantCulture, out var version) || version < 1)
+            return Back(site, "problem", $"'{form["version"]}' is not a stored version number");
+        var comment = form["comment"].ToString();
+        if (ApiRequest.CheckComment(comment) is { } problem)
+            return Back(site, "problem", problem);
+        if (string.IsNullOrWhiteSpace(comment))
+            return Back(site, "problem", "say why in the comment: it stays in the activation history");
+        return desk.Rollback(site, version, by, comment) is { } active
+            ? Back(site, "done", $"Version {active.Activation.Version} of site {site} is active again (activation {active.Activation.Activation}); the site's nodes receive it now.")
+            : Back(site, "problem", $"site {site} holds no version {version}");
+    }
+
+    private static IResult Back(string site, string key, string message) =>
+        Results.Redirect($"/policies?site={Uri.EscapeDataString(site)}&{key}={Uri.EscapeDataString(message)}");
+}
