@@ -70,14 +70,10 @@ public sealed class NatsServer : IDisposable
     public async Task StartAsync(TimeSpan timeout)
     {
         var readyBefore = ReadyCount();
-        var psi = new ProcessStartInfo(Executable()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(Executable());
         foreach (var a in _args)
             psi.ArgumentList.Add(a);
-        var process = Process.Start(psi)!;
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
+        var process = CapturedProcess.Start(psi, _output);
         _process = process;
         var deadline = DateTime.UtcNow + timeout;
         while (true)

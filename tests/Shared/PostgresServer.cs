@@ -123,11 +123,7 @@ public sealed class PostgresServer : IDisposable
         var psi = Start(Path.Combine(_bin, "postgres"),
             ["-D", Path.Combine(Dir, "data"), "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
              "-k", Dir, "-c", "fsync=off", "-c", "max_connections=200"], asPostgres: true);
-        var process = Process.Start(psi)!;
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
+        var process = CapturedProcess.Start(psi, _output);
         _process = process;
         var deadline = DateTime.UtcNow + timeout;
         while (true)

@@ -22,22 +22,21 @@ internal static class ApprovalForms
         // Only an operator (or admin) reaches here: the endpoint requires the role.
         var by = HubActor.From(context.User);
         if (!context.Request.HasFormContentType)
-            return Back("problem", "decide with the form on this page");
+            return Back(false, "decide with the form on this page");
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         if (!bool.TryParse(form["approve"], out var approve))
-            return Back("problem", "the form must say approve=true or approve=false");
+            return Back(false, "the form must say approve=true or approve=false");
         var comment = form["comment"].ToString();
         if (ApiRequest.CheckComment(comment) is { } problem)
-            return Back("problem", problem);
+            return Back(false, problem);
         var result = desk.Decide(id, approve, by, comment ?? "");
         return result.Status switch
         {
-            ApprovalDecisionStatus.Decided => Back("done", $"{(approve ? "Approved" : "Denied")} {id}; the decision is on its way to node {result.Approval!.NodeId}."),
-            ApprovalDecisionStatus.NotFound => Back("problem", $"no approval {id}"),
-            _ => Back("problem", $"approval {id} was already decided by {result.Approval!.Decision!.By}"),
+            ApprovalDecisionStatus.Decided => Back(true, $"{(approve ? "Approved" : "Denied")} {id}; the decision is on its way to node {result.Approval!.NodeId}."),
+            ApprovalDecisionStatus.NotFound => Back(false, $"no approval {id}"),
+            _ => Back(false, $"approval {id} was already decided by {result.Approval!.Decision!.By}"),
         };
     }
 
-    private static IResult Back(string key, string message) =>
-        Results.Redirect($"/approvals?{key}={Uri.EscapeDataString(message)}");
+    private static IResult Back(bool ok, string message) => ConsoleUser.Back("/approvals", ok, message);
 }

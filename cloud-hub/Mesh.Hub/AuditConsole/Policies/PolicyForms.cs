@@ -19,20 +19,20 @@ internal static class PolicyForms
     {
         var by = HubActor.From(context.User);
         if (!context.Request.HasFormContentType)
-            return Back(site, "problem", "roll back with the form on this page");
+            return Back(site, false, "roll back with the form on this page");
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         if (!long.TryParse(form["version"], NumberStyles.None, CultureInfo.InvariantCulture, out var version) || version < 1)
-            return Back(site, "problem", $"'{form["version"]}' is not a stored version number");
+            return Back(site, false, $"'{form["version"]}' is not a stored version number");
         var comment = form["comment"].ToString();
         if (ApiRequest.CheckComment(comment) is { } problem)
-            return Back(site, "problem", problem);
+            return Back(site, false, problem);
         if (string.IsNullOrWhiteSpace(comment))
-            return Back(site, "problem", "say why in the comment: it stays in the activation history");
+            return Back(site, false, "say why in the comment: it stays in the activation history");
         return desk.Rollback(site, version, by, comment) is { } active
-            ? Back(site, "done", $"Version {active.Activation.Version} of site {site} is active again (activation {active.Activation.Activation}); the site's nodes receive it now.")
-            : Back(site, "problem", $"site {site} holds no version {version}");
+            ? Back(site, true, $"Version {active.Activation.Version} of site {site} is active again (activation {active.Activation.Activation}); the site's nodes receive it now.")
+            : Back(site, false, $"site {site} holds no version {version}");
     }
 
-    private static IResult Back(string site, string key, string message) =>
-        Results.Redirect($"/policies?site={Uri.EscapeDataString(site)}&{key}={Uri.EscapeDataString(message)}");
+    private static IResult Back(string site, bool ok, string message) =>
+        ConsoleUser.Back($"/policies?site={Uri.EscapeDataString(site)}", ok, message);
 }
