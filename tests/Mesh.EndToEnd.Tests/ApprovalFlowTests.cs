@@ -11,7 +11,8 @@ namespace Mesh.EndToEnd.Tests;
 /// decides through the real <c>mesh</c> CLI (or the hub's API), and the device gets its command only when the
 /// approval is granted. Every outcome is checked at the device, at the hub and in the node's own journal.
 /// </summary>
-public sealed class ApprovalFlowTests(ApprovalFlowTests.SharedNode shared) : IClassFixture<ApprovalFlowTests.SharedNode>
+public sealed class ApprovalFlowTests(ApprovalFlowTests.SharedNode shared, ConsoleBrowser browser)
+    : IClassFixture<ApprovalFlowTests.SharedNode>, IClassFixture<ConsoleBrowser>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
@@ -70,6 +71,33 @@ public sealed class ApprovalFlowTests(ApprovalFlowTests.SharedNode shared) : ICl
         var action = journal.Where(r => r.Kind == AuditKind.Action && r.Decision == "vent-open").ShouldHaveSingleItem();
         action.Sequence.ShouldBeGreaterThan(settled.Sequence);
         JsonDocument.Parse(action.Body).RootElement.GetProperty("approval").GetString().ShouldBe(id);
+    }
+
+    [Fact]
+    public async Task Approval_ApprovedInTheConsole_TheDeviceGetsItsCommandAndTheNodeRecordsWhoApproved()
+    {
+        var node = shared.Node;
+        await using var device = await node.DeviceAsync("slow-w1");
+        (await device.PublishAsync(Readings.Telemetry(node.Site, "slow-w1"), Readings.Temperature(1, 31))).ShouldBeTrue();
+        var id = (await HubApi.WaitForApprovalAsync(Http, node.NodeId, "slow-w1", "pending", Deadline)).GetProperty("id").GetString()!;
+        var login = shared.Hub.Hub.Login!;
+        var page = await browser.SignedInAsync(login.Login, login.Name, login.Password);
+
+        await page.GotoAsync(new Uri(login.Login, $"/approvals?site={node.Site}").ToString());
+        var row = page.Locator($"tr[data-approval='{id}']");
+        await row.Locator("input[name=comment]").FillAsync("checked on camera");
+        await row.Locator("button[value=true]").ClickAsync();
+        await Microsoft.Playwright.Assertions.Expect(page.Locator(".notice")).ToContainTextAsync($"Approved {id}");
+
+        var command = await ReceivedCommands.WaitForAsync(device, "vent-open", 1, Deadline);
+        command.GetProperty("approval").GetString().ShouldBe(id);
+        var resolution = (await HubApi.WaitForApprovalAsync(Http, node.NodeId, "slow-w1", "resolved", Deadline)).GetProperty("resolution");
+        (resolution.GetProperty("outcome").GetString(), resolution.GetProperty("by").GetString(), resolution.GetProperty("comment").GetString(), resolution.GetProperty("executed").GetBoolean())
+            .ShouldBe(("granted", login.Name, "checked on camera", true));
+        // The console shows what the node reported: executed, by the person who approved.
+        await page.GotoAsync(new Uri(login.Login, $"/approvals?state=resolved&site={node.Site}").ToString());
+        await Microsoft.Playwright.Assertions.Expect(page.Locator($"tr[data-approval='{id}'] .badge")).ToHaveTextAsync($"granted (approved by {login.Name})");
+        await ConsoleBrowser.ScreenshotAsync(page, "approvals-resolved-by-node");
     }
 
     [Fact]

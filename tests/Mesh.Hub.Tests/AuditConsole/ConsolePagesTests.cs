@@ -308,16 +308,10 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser)
     private static Task<HubHarness> StartHubAsync() => HubHarness.StartAsync(TestAccess.Args("--Hub:ApiUrl=http://127.0.0.1:0"));
 
     /// <summary>A page of a fresh browser context signed in as <paramref name="user"/> through the login form.</summary>
-    private async Task<IPage> SignedInAsync(HubHarness hub, TestAccess.User? user = null)
+    private Task<IPage> SignedInAsync(HubHarness hub, TestAccess.User? user = null)
     {
         user ??= TestAccess.Viewer;
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync(ConsoleUrl(hub, "/login"));
-        await page.FillAsync("#name", user.Name);
-        await page.FillAsync("#password", user.Password);
-        await page.ClickAsync("button[type=submit]");
-        await Assertions.Expect(page.Locator(".who .user")).ToHaveTextAsync(user.Name);
-        return page;
+        return browser.SignedInAsync(new Uri(ConsoleUrl(hub, "/login")), user.Name, user.Password);
     }
 
     private static string ConsoleUrl(HubHarness hub, string path) => new Uri(HubApp.GetApiAddress(hub.App)!, path).ToString();

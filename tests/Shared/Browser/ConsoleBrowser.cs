@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace Mesh.Hub.Tests.AuditConsole;
+namespace Mesh.Testing;
 
 /// <summary>
 /// One headless Debian Chromium for the console's browser tests, started by Playwright from /usr/bin/chromium (never a
@@ -46,6 +46,19 @@ public sealed class ConsoleBrowser : IAsyncLifetime
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 800 } });
         return await context.NewPageAsync();
+    }
+
+    /// <summary>Signs in through the console's login form at <paramref name="login"/>; returns when the console shows
+    /// the signed-in name.</summary>
+    public async Task<IPage> SignedInAsync(Uri login, string name, string password)
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(login.ToString());
+        await page.FillAsync("#name", name);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator(".who .user")).ToHaveTextAsync(name);
+        return page;
     }
 
     public static Task ScreenshotAsync(IPage page, string name) =>
