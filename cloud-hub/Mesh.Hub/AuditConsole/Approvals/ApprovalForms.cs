@@ -1,5 +1,4 @@
 using Mesh.Hub.Access;
-using Mesh.Hub.Api;
 using Mesh.Hub.Approvals;
 using Mesh.Hub.Storage;
 
@@ -15,21 +14,16 @@ internal static class ApprovalForms
     public static RouteHandlerBuilder MapApprovalForms(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapPost("/approvals/{id}/decision", Decide);
 
-    /// <remarks>The form is read here rather than bound: a bound form would make routing answer 415 to other bodies
-    /// before authorization, and the role check must come first for everyone.</remarks>
     private static async Task<IResult> Decide(string id, HttpContext context, ApprovalDesk desk)
     {
         // Only an operator (or admin) reaches here: the endpoint requires the role.
         var by = HubActor.From(context.User);
-        if (!context.Request.HasFormContentType)
-            return Back(false, "decide with the form on this page");
-        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        var (form, comment, problem) = await ConsoleForm.ReadAsync(context, "decide").ConfigureAwait(false);
+        if (form is null)
+            return Back(false, problem!);
         if (!bool.TryParse(form["approve"], out var approve))
             return Back(false, "the form must say approve=true or approve=false");
-        var comment = form["comment"].ToString();
-        if (ApiRequest.CheckComment(comment) is { } problem)
-            return Back(false, problem);
-        var result = desk.Decide(id, approve, by, comment ?? "");
+        var result = desk.Decide(id, approve, by, comment);
         return result.Status switch
         {
             ApprovalDecisionStatus.Decided => Back(true, $"{(approve ? "Approved" : "Denied")} {id}; the decision is on its way to node {result.Approval!.NodeId}."),

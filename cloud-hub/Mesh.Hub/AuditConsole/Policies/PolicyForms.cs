@@ -1,14 +1,13 @@
 using System.Globalization;
 using Mesh.Hub.Access;
-using Mesh.Hub.Api;
 using Mesh.Hub.Policies;
 
 namespace Mesh.Hub.AuditConsole.Policies;
 
 /// <summary>
 /// The Policies page's rollback form: an admin activates a stored version again, with a comment, then is sent back to
-/// the page (post, redirect, get). The form is read here, after authorization and the access layer's antiforgery
-/// check; the desk logs the rollback with who did it and how they signed in, and sends the policy to the site's nodes.
+/// the page (post, redirect, get). The form is read (<see cref="ConsoleForm"/>) after authorization and the access
+/// layer's antiforgery check; the desk logs the rollback with who did it and how they signed in, and sends the policy to the site's nodes.
 /// </summary>
 internal static class PolicyForms
 {
@@ -18,14 +17,11 @@ internal static class PolicyForms
     private static async Task<IResult> RollbackAsync(string site, HttpContext context, PolicyDesk desk)
     {
         var by = HubActor.From(context.User);
-        if (!context.Request.HasFormContentType)
-            return Back(site, false, "roll back with the form on this page");
-        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        var (form, comment, problem) = await ConsoleForm.ReadAsync(context, "roll back").ConfigureAwait(false);
+        if (form is null)
+            return Back(site, false, problem!);
         if (!long.TryParse(form["version"], NumberStyles.None, CultureInfo.InvariantCulture, out var version) || version < 1)
             return Back(site, false, $"'{form["version"]}' is not a stored version number");
-        var comment = form["comment"].ToString();
-        if (ApiRequest.CheckComment(comment) is { } problem)
-            return Back(site, false, problem);
         if (string.IsNullOrWhiteSpace(comment))
             return Back(site, false, "say why in the comment: it stays in the activation history");
         return desk.Rollback(site, version, by, comment) is { } active
