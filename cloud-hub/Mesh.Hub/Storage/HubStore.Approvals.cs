@@ -55,6 +55,15 @@ public sealed partial class HubStore
             ORDER BY requested_at DESC, id LIMIT {limit}
             """, c => c.Bind("@state", (int?)state).Bind("@site", site).Bind("@node", nodeId)));
 
+    /// <summary>The approvals a record of a node's device belongs to: requested, settled or answered late by the record at
+    /// <paramref name="seq"/>, or asked for by the reading with sequence <paramref name="readingSeq"/>; oldest first.</summary>
+    public IReadOnlyList<StoredApproval> ReadApprovalsOfRecord(string nodeId, string device, long seq, long? readingSeq) =>
+        Read($"read approvals of record {seq} of node {nodeId}", connection => ReadApprovals(connection, """
+            node_id = @node AND device = @device
+            AND (requested_seq = @seq OR resolved_seq = @seq OR late_seq = @seq OR reading_seq = @reading)
+            ORDER BY requested_at, id
+            """, c => c.Bind("@node", nodeId).Bind("@device", device).Bind("@seq", seq).Bind("@reading", readingSeq)));
+
     /// <summary>The node's decided approvals it has not yet recorded (<see cref="StoredApproval.AwaitsDelivery"/>),
     /// in the order they were decided.</summary>
     public IReadOnlyList<StoredApproval> ReadUndeliveredDecisions(string nodeId) =>

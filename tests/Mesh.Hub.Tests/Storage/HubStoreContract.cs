@@ -148,6 +148,12 @@ public abstract partial class HubStoreContract
         var resolved = store.ReadApprovals(ApprovalState.Resolved, _site, _node, 10).ShouldHaveSingleItem();
         (resolved.ResolvedSeq, resolved.Resolution!.Outcome, resolved.Decision!.Late).ShouldBe((2L, "granted", false));
         store.ReadUndeliveredDecisions(_node).ShouldBeEmpty();
+        // The records it belongs to: the one that asked (1), the one that settled it (2), the reading that caused it (0).
+        store.ReadApprovalsOfRecord(_node, "dev", 1, null).ShouldHaveSingleItem().Id.ShouldBe(id);
+        store.ReadApprovalsOfRecord(_node, "dev", 2, null).ShouldHaveSingleItem().Id.ShouldBe(id);
+        store.ReadApprovalsOfRecord(_node, "dev", 3, 0).ShouldHaveSingleItem().Id.ShouldBe(id);
+        store.ReadApprovalsOfRecord(_node, "dev", 3, 7).ShouldBeEmpty();
+        store.ReadApprovalsOfRecord(_node, "other", 1, null).ShouldBeEmpty();
     }
 
     [Fact]

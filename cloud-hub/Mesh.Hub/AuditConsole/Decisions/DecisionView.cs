@@ -35,10 +35,13 @@ public sealed record DecisionView(
         bool? linkMatches = seq == 1
             ? record.PreviousHash.Span.SequenceEqual(AuditRecordCodec.GenesisHash.Span)
             : before is null ? null : record.PreviousHash.Span.SequenceEqual(before.Hash);
-        var approvals = record.Device.Length == 0 ? [] : store.ReadApprovals(null, node.Site, nodeId, 1000)
-            .Where(a => a.Device == record.Device && (a.RequestedSeq == seq || a.ResolvedSeq == seq || a.LateSeq == seq
-                || $"{a.Device}#{a.ReadingSeq}" == record.MessageKey))
-            .ToList();
+        var approvals = record.Device.Length == 0 ? [] : store.ReadApprovalsOfRecord(nodeId, record.Device, seq, ReadingOf(record));
         return new DecisionView(node, seq, record, stored.Hash, hashMatches, linkMatches, approvals, null);
     }
+
+    /// <summary>The reading a record answers, from its input key <c>device#seq</c>; null for other keys.</summary>
+    private static long? ReadingOf(AuditRecord record) =>
+        record.MessageKey.StartsWith(record.Device + "#", StringComparison.Ordinal)
+        && long.TryParse(record.MessageKey.AsSpan(record.Device.Length + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var reading)
+            ? reading : null;
 }
