@@ -133,4 +133,16 @@ internal static partial class HubSchema
         ALTER TABLE nodes ADD COLUMN profile TEXT NOT NULL DEFAULT '';
         ALTER TABLE nodes ADD COLUMN version TEXT NOT NULL DEFAULT '';
         """;
+
+    /// <summary>Which node settled an approval, or recorded a late answer to it: in a site's cluster the member that took
+    /// a dead member's device over settles the approvals the dead one requested, in its own journal. Rows from before
+    /// this migration were settled by the requester.</summary>
+    private const string V6Sql = """
+        ALTER TABLE approvals ADD COLUMN resolved_node TEXT;
+        ALTER TABLE approvals ADD COLUMN late_node TEXT;
+        UPDATE approvals SET resolved_node = node_id WHERE resolved_seq IS NOT NULL;
+        UPDATE approvals SET late_node = node_id WHERE late_seq IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS approvals_by_resolution ON approvals(resolved_node, resolved_seq);
+        CREATE INDEX IF NOT EXISTS approvals_by_late ON approvals(late_node, late_seq);
+        """;
 }

@@ -7,7 +7,7 @@ public sealed partial class HubStore
     private const string ApprovalColumns = """
         id, node_id, site, device, rule, action, role, reading_seq, reading_ts, deadline, max_age, on_timeout, offline,
         requested_seq, requested_at, decision_approved, decision_by, decision_comment, decision_at, decision_late, late_seq,
-        resolution_outcome, resolution_by, resolution_comment, resolution_at, resolution_executed, resolved_seq
+        resolution_outcome, resolution_by, resolution_comment, resolution_at, resolution_executed, resolved_seq, resolved_node, late_node
         """;
 
     /// <summary>
@@ -56,11 +56,14 @@ public sealed partial class HubStore
             """, c => c.Bind("@state", (int?)state).Bind("@site", site).Bind("@node", nodeId)));
 
     /// <summary>The approvals a record of a node's device belongs to: requested, settled or answered late by the record at
-    /// <paramref name="seq"/>, or asked for by the reading with sequence <paramref name="readingSeq"/>; oldest first.</summary>
+    /// <paramref name="seq"/> (settled also when another member of the site requested it), or asked for by the reading
+    /// with sequence <paramref name="readingSeq"/>; oldest first.</summary>
     public IReadOnlyList<StoredApproval> ReadApprovalsOfRecord(string nodeId, string device, long seq, long? readingSeq) =>
         Read($"read approvals of record {seq} of node {nodeId}", connection => ReadApprovals(connection, """
-            node_id = @node AND device = @device
-            AND (requested_seq = @seq OR resolved_seq = @seq OR late_seq = @seq OR reading_seq = @reading)
+            device = @device AND (
+                (node_id = @node AND (requested_seq = @seq OR reading_seq = @reading))
+                OR (resolved_node = @node AND resolved_seq = @seq)
+                OR (late_node = @node AND late_seq = @seq))
             ORDER BY requested_at, id
             """, c => c.Bind("@node", nodeId).Bind("@device", device).Bind("@seq", seq).Bind("@reading", readingSeq)));
 
@@ -95,6 +98,10 @@ public sealed partial class HubStore
         return new StoredApproval(
             r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
             r.GetInt64(7), r.GetString(8), r.GetString(9), r.GetString(10), r.GetString(11), r.GetString(12),
-            r.GetInt64(13), r.GetInt64(14), decision, r.GetInt64OrNull(20), resolution, r.GetInt64OrNull(26));
+            r.GetInt64(13), r.GetInt64(14), decision, r.GetInt64OrNull(20), resolution, r.GetInt64OrNull(26))
+        {
+            ResolvedBy = r.IsDBNull(27) ? null : r.GetString(27),
+            LateBy = r.IsDBNull(28) ? null : r.GetString(28),
+        };
     }
 }

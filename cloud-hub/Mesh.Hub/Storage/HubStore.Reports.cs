@@ -4,8 +4,9 @@ namespace Mesh.Hub.Storage;
 
 public sealed partial class HubStore
 {
-    /// <summary>Indexes facts taken from a node's new records, inside the transaction that stores them. Facts
-    /// about another node's approval, or an approval the hub never saw requested, are logged and skipped.</summary>
+    /// <summary>Indexes facts taken from a node's new records, inside the transaction that stores them. An approval is
+    /// settled by whichever member of its site holds the device now (after a takeover, not the one that requested it);
+    /// facts about another site's approval, or one the hub never saw requested, are logged and skipped.</summary>
     private void IndexReports(IReadOnlyList<NodeReports.Report> reports, DbTransaction tx)
     {
         foreach (var report in reports)
@@ -18,15 +19,15 @@ public sealed partial class HubStore
                 case NodeReports.ApprovalResolved r:
                     Expect(r, r.ApprovalId, Writer.Command("""
                         UPDATE approvals SET resolution_outcome = @outcome, resolution_by = @by, resolution_comment = @comment,
-                            resolution_at = @at, resolution_executed = @executed, resolved_seq = @seq
-                        WHERE id = @id AND node_id = @node AND resolved_seq IS NULL;
+                            resolution_at = @at, resolution_executed = @executed, resolved_seq = @seq, resolved_node = @node
+                        WHERE id = @id AND site = @site AND resolved_seq IS NULL;
                         """, tx)
                         .Bind("@outcome", r.Resolution.Outcome).Bind("@by", r.Resolution.By).Bind("@comment", r.Resolution.Comment)
                         .Bind("@at", r.Resolution.At).Bind("@executed", r.Resolution.Executed), tx);
                     break;
                 case NodeReports.ApprovalLate r:
                     Expect(r, r.ApprovalId, Writer.Command(
-                        "UPDATE approvals SET decision_late = 1, late_seq = @seq WHERE id = @id AND node_id = @node AND late_seq IS NULL;", tx), tx);
+                        "UPDATE approvals SET decision_late = 1, late_seq = @seq, late_node = @node WHERE id = @id AND site = @site AND late_seq IS NULL;", tx), tx);
                     break;
                 case NodeReports.PolicyActivated r:
                     // A rejection stays listed until the node activates a version at least as new as the one it refused.
@@ -65,31 +66,32 @@ public sealed partial class HubStore
             .Bind("@action", r.Action).Bind("@role", r.Role).Bind("@readingSeq", r.ReadingSeq).Bind("@readingTs", r.ReadingTs)
             .Bind("@deadline", r.Deadline).Bind("@maxAge", r.MaxAge).Bind("@onTimeout", r.OnTimeout).Bind("@offline", r.Offline)
             .Bind("@seq", r.Sequence).Bind("@at", r.AtMs);
-        if (command.ExecuteNonQuery() == 0 && FindApprovalOwner(r.ApprovalId, tx) != r.NodeId)
+        if (command.ExecuteNonQuery() == 0 && FindApprovalOwner(r.ApprovalId, tx)?.NodeId != r.NodeId)
             HubLog.ReportUnmatched(_logger, r.NodeId, r.Sequence, nameof(NodeReports.ApprovalRequested), r.ApprovalId,
                 "another node already requested an approval with this id");
     }
 
-    /// <summary>Runs an update of one approval of the reporting node; when it changes nothing, says why unless
-    /// it is a repeat of something already recorded.</summary>
+    /// <summary>Runs an update of one approval of the reporting node's site; when it changes nothing, says why unless
+    /// it is a repeat of something already recorded (the approval belongs to the site).</summary>
     private void Expect(NodeReports.Report report, string approvalId, DbCommand update, DbTransaction tx)
     {
         using (update)
         {
-            if (update.Bind("@id", approvalId).Bind("@node", report.NodeId).Bind("@seq", report.Sequence).ExecuteNonQuery() > 0)
+            if (update.Bind("@id", approvalId).Bind("@node", report.NodeId).Bind("@site", report.Site).Bind("@seq", report.Sequence).ExecuteNonQuery() > 0)
                 return;
         }
         var owner = FindApprovalOwner(approvalId, tx);
-        if (owner == report.NodeId)
+        if (owner is { } o && o.Site == report.Site)
             return;
         HubLog.ReportUnmatched(_logger, report.NodeId, report.Sequence, report.GetType().Name, approvalId,
-            owner is null ? "the hub holds no request for it" : $"it was requested by node {owner}");
+            owner is { } other ? $"it was requested by node {other.NodeId} of site {other.Site}" : "the hub holds no request for it");
     }
 
-    private string? FindApprovalOwner(string approvalId, DbTransaction tx)
+    private (string NodeId, string Site)? FindApprovalOwner(string approvalId, DbTransaction tx)
     {
-        using var command = Writer.Command("SELECT node_id FROM approvals WHERE id = @id;", tx).Bind("@id", approvalId);
-        return command.ExecuteScalar() as string;
+        using var command = Writer.Command("SELECT node_id, site FROM approvals WHERE id = @id;", tx).Bind("@id", approvalId);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetString(0), reader.GetString(1)) : null;
     }
 
     private static void Execute(DbCommand command)

@@ -27,6 +27,13 @@ public sealed record StoredApproval(
     /// the approval, with or without it); a decision made after it is late, and only the node's
     /// <c>ApprovalLate</c> record ends it.
     /// </summary>
+    /// <summary>The node whose journal holds <see cref="ResolvedSeq"/>: the requester, or after a takeover in a site's
+    /// cluster the member that held the device when the approval was settled.</summary>
+    public string? ResolvedBy { get; init; }
+
+    /// <summary>The node whose journal holds <see cref="LateSeq"/>.</summary>
+    public string? LateBy { get; init; }
+
     public bool AwaitsDelivery => Decision is not null && LateSeq is null && (ResolvedSeq is null || Decision.Late);
 }
 

@@ -149,16 +149,17 @@ public sealed class ApprovalApiTests
     }
 
     [Fact]
-    public async Task Ingest_ResolutionFromAnotherNode_IsNotIndexed()
+    public async Task Ingest_ResolutionFromANodeOfAnotherSite_IsNotIndexed()
     {
+        // A member of the same site may settle it (after a takeover: HubStoreContract); a node of another site may not.
         await using var hub = await HubHarness.StartAsync();
         await RequestAsync(hub, "apr-1");
-        var intruder = new TestChain("edge-9");
+        var intruder = new TestChain("edge-9", "site-b");
 
         await hub.SyncAsync(intruder, intruder.Append(AuditKind.ApprovalResolved, NodeBodies.ApprovalResolved("apr-1", "granted"), "granted"));
 
         (await hub.ApprovalAsync("apr-1")).State.ShouldBe("pending");
-        hub.Logs.Entries.ShouldContain(e => e.EventId.Id == 22 && e.Message.Contains("requested by node edge-1", StringComparison.Ordinal));
+        hub.Logs.Entries.ShouldContain(e => e.EventId.Id == 22 && e.Message.Contains("requested by node edge-1 of site site-a", StringComparison.Ordinal));
     }
 
     private static async Task RequestAsync(HubHarness hub, string id)

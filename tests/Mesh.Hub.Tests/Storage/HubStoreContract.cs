@@ -157,6 +157,37 @@ public abstract partial class HubStoreContract
     }
 
     [Fact]
+    public void Approvals_SettledByTheSiteMemberThatTookTheDeviceOver_IndexedUnderThatMember()
+    {
+        // Member A asks; A dies; member B of the same site takes the device over and settles the approval in its own
+        // journal. A node of another site naming the approval settles nothing.
+        var a = new TestChain(_node, _site);
+        var memberB = _node + "-b";
+        var b = new TestChain(memberB, _site);
+        var stranger = _node + "-x";
+        var x = new TestChain(stranger, "other-" + _site);
+        a.Next(1);
+        b.Next(4);
+        x.Next(1);
+        var id = "ap-takeover-" + _node;
+        using var store = Open();
+        store.Append(_node, _site, HeadOf(a, 0), ToStore(a.Range(1, 1)), 1, DateTime.UtcNow,
+            [new NodeReports.ApprovalRequested(_node, _site, 1, 1_000, id, "dev", "rule", "open", "operator", 0, "t0", "d", "5m", "deny", "deny")]);
+        store.Append(stranger, x.SiteId, HeadOf(x, 0), ToStore(x.Range(1, 1)), 1, DateTime.UtcNow,
+            [new NodeReports.ApprovalResolved(stranger, x.SiteId, 1, 1_500, id, new NodeResolution("granted", "eve", "", "t1", true))]);
+        store.ReadApprovals(ApprovalState.Pending, _site, null, 10).ShouldHaveSingleItem().Id.ShouldBe(id);
+
+        store.Append(memberB, _site, HeadOf(b, 0), ToStore(b.Range(1, 4)), 4, DateTime.UtcNow,
+            [new NodeReports.ApprovalResolved(memberB, _site, 4, 2_000, id, new NodeResolution("timed-out", "", "", "t2", false))]);
+
+        var resolved = store.ReadApprovals(ApprovalState.Resolved, _site, null, 10).ShouldHaveSingleItem();
+        (resolved.NodeId, resolved.ResolvedBy, resolved.ResolvedSeq, resolved.Resolution!.Outcome).ShouldBe((_node, memberB, 4L, "timed-out"));
+        store.ReadApprovalsOfRecord(memberB, "dev", 4, null).ShouldHaveSingleItem().Id.ShouldBe(id);
+        store.ReadApprovalsOfRecord(_node, "dev", 4, null).ShouldBeEmpty();
+        store.ReadApprovalsOfRecord(_node, "dev", 1, null).ShouldHaveSingleItem().Id.ShouldBe(id);
+    }
+
+    [Fact]
     public void NodePolicies_ActivatedThenRejectedThenNewer_RejectionClearedByNewerActivation()
     {
         var chain = new TestChain(_node, _site);
