@@ -24,6 +24,12 @@ public sealed record AccessOptions
     /// (sliding expiry). Default 2 h.</summary>
     public TimeSpan SessionIdleTimeout { get; init; } = TimeSpan.FromHours(2);
 
+    /// <summary>Addresses of reverse proxies in front of the console (<c>Hub:Access:TrustedProxies:0=10.0.0.2</c>) that
+    /// terminate TLS. From these only, the hub believes <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c>: the login
+    /// limit and the action log see each person's address rather than the proxy's, and cookies are marked Secure when
+    /// the browser spoke https to the proxy. Default none: the headers are ignored.</summary>
+    public IReadOnlyList<string> TrustedProxies { get; init; } = [];
+
     /// <summary>An organisation's identity provider (section <c>Hub:Access:Oidc</c>); off by default.</summary>
     public OidcAccessOptions Oidc { get; init; } = new();
 }

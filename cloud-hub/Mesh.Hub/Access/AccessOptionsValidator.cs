@@ -37,6 +37,9 @@ public static class AccessOptionsValidator
             failures.Add($"{s}:{nameof(AccessOptions.LoginsPerMinute)}: {access.LoginsPerMinute} is outside 1..10000");
         if (access.SessionIdleTimeout < TimeSpan.FromMinutes(1) || access.SessionIdleTimeout > TimeSpan.FromDays(7))
             failures.Add($"{s}:{nameof(AccessOptions.SessionIdleTimeout)}: {access.SessionIdleTimeout} is outside 00:01:00..7.00:00:00");
+        for (var i = 0; i < access.TrustedProxies.Count; i++)
+            if (!System.Net.IPAddress.TryParse(access.TrustedProxies[i], out _))
+                failures.Add($"{s}:{nameof(AccessOptions.TrustedProxies)}:{i}: '{access.TrustedProxies[i]}' is not an IP address");
         ValidateOidc(access.Oidc, failures);
     }
 

@@ -1,4 +1,6 @@
+using System.Net;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Mesh.Hub.Access;
 
@@ -8,16 +10,34 @@ public static partial class AccessSetup
     /// (so endpoints and their metadata are known) and before the endpoints.</summary>
     public static void UseHubAccess(this WebApplication app)
     {
+        var access = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HubOptions>>().Value.Access;
+        if (access.TrustedProxies.Count > 0)
+            app.UseForwardedHeaders(ForwardedFrom(access.TrustedProxies));
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.Use(CheckCsrfAsync);
-        var access = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HubOptions>>().Value.Access;
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AccessSetup));
         if (access.Users.Count == 0 && access.Tokens.Count == 0 && !access.Oidc.Enabled)
             HubLog.AccessWarning(logger, "Hub:Access has no users, tokens or identity provider: the JSON API refuses every call (docs/ACCESS.md)");
         if (access.Oidc.Enabled)
             HubLog.OidcEnabled(logger, access.Oidc.Authority, access.Oidc.ClientId, access.Oidc.RoleClaim);
+    }
+
+    /// <summary>Believes the client address and scheme only from the configured proxies (none of the defaults: not even
+    /// loopback), one hop deep, so a client cannot name an address of its choosing through a proxy it does not pass.</summary>
+    private static ForwardedHeadersOptions ForwardedFrom(IReadOnlyList<string> proxies)
+    {
+        var options = new ForwardedHeadersOptions
+        {
+            ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
+            ForwardLimit = 1,
+        };
+        options.KnownIPNetworks.Clear();
+        options.KnownProxies.Clear();
+        foreach (var p in proxies)
+            options.KnownProxies.Add(IPAddress.Parse(p));
+        return options;
     }
 
     /// <summary>

@@ -18,6 +18,7 @@ public sealed class AccessOptionsTests
     [InlineData("SessionIdleTimeout=00:00:10", "Hub:Access:SessionIdleTimeout: 00:00:10 is outside")]
     [InlineData("Oidc:Authority=http://idp.example", "Hub:Access:Oidc:Authority: 'http://idp.example' is not an https:// issuer URL")]
     [InlineData("Oidc:Authority=https://idp.example", "Hub:Access:Oidc:ClientId: is required")]
+    [InlineData("TrustedProxies:0=proxy.local", "Hub:Access:TrustedProxies:0: 'proxy.local' is not an IP address")]
     public void Build_BadAccessSetting_RefusedNamingTheKeyAndReason(string setting, string message)
     {
         string[] args =

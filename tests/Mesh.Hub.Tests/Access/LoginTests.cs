@@ -121,6 +121,37 @@ public sealed class LoginTests
         log[0].Detail.GetProperty("remote").GetString().ShouldBe("127.0.0.1");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Login_BehindATrustedProxy_SeesTheClientsAddressAndHttps_OtherwiseIgnoresTheHeaders(bool trusted)
+    {
+        await using var hub = await HubHarness.StartAsync(TestAccess.Args(trusted ? ["--Hub:Access:TrustedProxies:0=127.0.0.1"] : []));
+        using var browser = new ConsoleSession(hub.Address);
+        browser.Http.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.7");
+        browser.Http.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
+        var form = await browser.LoginFormTokenAsync();
+        // The proxy speaks plain http to the hub and passes the browser's cookies on, Secure ones included.
+        foreach (System.Net.Cookie c in browser.Cookies.GetAllCookies())
+            c.Secure = false;
+
+        using var login = await browser.Http.PostAsync("/login", new FormUrlEncodedContent(
+            [new("name", TestAccess.Viewer.Name), new("password", TestAccess.Viewer.Password), new(AccessSetup.AntiforgeryFieldName, form)]));
+
+        var cookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(AccessSetup.CookieName + "=", StringComparison.Ordinal));
+        var remote = (await hub.HubActionsAsync()).Actions.ShouldHaveSingleItem().Detail.GetProperty("remote").GetString();
+        if (trusted)
+        {
+            cookie.ShouldContain("secure", Case.Insensitive, "the browser spoke https to the proxy");
+            remote.ShouldBe("203.0.113.7");
+        }
+        else
+        {
+            cookie.ShouldNotContain("secure", Case.Insensitive);
+            remote.ShouldBe("127.0.0.1", "a client's own X-Forwarded-For is not believed");
+        }
+    }
+
     [Fact]
     public async Task Login_WithoutAntiforgeryField_400AndNoSession()
     {
