@@ -70,7 +70,9 @@ internal sealed partial class SimulatedDevice : IDisposable
         {
             try
             {
-                await _client.ConnectAsync(CurrentBroker, ct).ConfigureAwait(false);
+                var result = await _client.ConnectAsync(CurrentBroker, ct).ConfigureAwait(false);
+                if (result.ResultCode != MqttClientConnectResultCode.Success)
+                    throw new SimulatorException($"the broker refused device {Device}: {result.ResultCode} {result.ReasonString}".TrimEnd());
                 _backoff.Reset();
                 return;
             }
