@@ -48,13 +48,18 @@ public sealed class DeviceAccessTests
         borrowed.ResultCode.ShouldBe(MQTTnet.MqttClientConnectResultCode.ClientIdentifierNotValid);
 
         await using var good = await TestDevice.ConnectAsync(node.MqttPort, "dev-1", "dev-1", credentials.Password(Site, "dev-1"));
+        await using var second = await TestDevice.ConnectAsync(node.MqttPort, "dev-1:commands", "dev-1", credentials.Password(Site, "dev-1"));
         good.IsConnected.ShouldBeTrue();
+        second.IsConnected.ShouldBeTrue("'<id>:<suffix>' is the device's own second connection");
         await Poll.UntilAsync(() => Refusals(node).Count == 4, TimeSpan.FromSeconds(10), "four refused connections in the journal");
         var reasons = Refusals(node).Select(r => r.Outcome).ToList();
         reasons.ShouldContain(r => r.Contains("wrong password for device 'dev-1'"));
         reasons.ShouldContain(r => r.Contains("'dev-9' is not a device of site site-d"));
         reasons.ShouldContain(r => r.Contains("no username"));
         reasons.ShouldContain(r => r.Contains("client id 'someone-else' is not the device id 'dev-1'"));
+        var borrowedByPrefix = await Should.ThrowAsync<ConnectRefusedException>(() =>
+            TestDevice.ConnectAsync(node.MqttPort, "dev-1x", "dev-1", credentials.Password(Site, "dev-1"), MqttProtocolVersion.V500));
+        borrowedByPrefix.ResultCode.ShouldBe(MqttClientConnectResultCode.ClientIdentifierNotValid);
         node.Process.Output.ShouldContain("[7603]");
     }
 
@@ -127,6 +132,28 @@ public sealed class DeviceAccessTests
         }, TimeSpan.FromSeconds(10), "dev-3 admitted once the file names it");
         await dev3!.DisposeAsync();
         await Should.ThrowAsync<ConnectRefusedException>(() => TestDevice.ConnectAsync(node.MqttPort, "dev-1", "dev-1", credentials.Password(Site, "dev-1")));
+    }
+
+    [Fact]
+    public async Task SiteAccount_WithTheSiteToken_MayUseOnlyTheLocalApprovalTopics()
+    {
+        const string token = "site-token-0123456789";
+        using var dir = new TempDirectory();
+        var file = dir.Sub("devices.yaml");
+        DeviceCredentials.Provision(file, Site, ["dev-1"]);
+        await using var node = await RunningNode.StartAsync("edge-d", Site, dir.Sub("edge-d"), Nowhere,
+            "--Node:Devices:AllowAnonymous=false", $"--Node:Devices:File={file}", $"--Node:Approvals:SiteToken={token}");
+
+        var wrong = await Should.ThrowAsync<ConnectRefusedException>(() => TestDevice.ConnectAsync(node.MqttPort, "mesh-approvals-1", "$site", "not-the-token"));
+        wrong.ResultCode.ShouldBe(MqttClientConnectResultCode.NotAuthorized);
+        var asDevice = await Should.ThrowAsync<ConnectRefusedException>(() => TestDevice.ConnectAsync(node.MqttPort, "dev-1", "$site", token, MqttProtocolVersion.V500));
+        asDevice.ResultCode.ShouldBe(MqttClientConnectResultCode.ClientIdentifierNotValid);
+        await using var person = await TestDevice.ConnectAsync(node.MqttPort, "mesh-approvals-1", "$site", token, MqttProtocolVersion.V500);
+        (await person.SubscribeAsync($"mesh-local/{Site}/approvals/ap-1/result")).Items.Single().ResultCode.ShouldBe(MqttClientSubscribeResultCode.GrantedQoS1);
+        (await person.SubscribeAsync($"mesh-local/{Site}/approvals/+/result")).Items.Single().ResultCode.ShouldBe(MqttClientSubscribeResultCode.NotAuthorized);
+        (await person.PublishWithResultAsync($"mesh-local/{Site}/approvals", "{}")).IsSuccess.ShouldBeTrue();
+        (await person.PublishWithResultAsync(Readings.Telemetry(Site, "dev-1"), Readings.Temperature(1, 20))).ReasonCode
+            .ShouldBe(MqttClientPublishReasonCode.NotAuthorized);
     }
 
     /// <summary>The chaos case: a device floods publishes outside its ACL while good devices keep publishing.</summary>

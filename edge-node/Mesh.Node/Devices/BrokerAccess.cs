@@ -9,7 +9,7 @@ namespace Mesh.Node.Devices;
 
 /// <summary>
 /// The embedded broker's rules (docs/DEVICES.md). With credentials required (the default) a device connects with
-/// username = client id = its id and its own password, publishes only its own telemetry and subscribes only to its own
+/// username = client id = its id (or <c>&lt;id&gt;:&lt;suffix&gt;</c> for a second connection) and its own password, publishes only its own telemetry and subscribes only to its own
 /// command and dead-letter topics. One more account: <see cref="SiteAccount"/>, whose password is the site token, for
 /// local approval decisions (<c>mesh approvals approve --node-mqtt</c>). Each check returns null when allowed.
 /// </summary>
@@ -35,8 +35,9 @@ public sealed class BrokerAccess(IOptions<NodeOptions> options, DeviceRegistry r
             return CheckSiteAccount(clientId, password);
         if (registry.Authenticate(username, password) is { } problem)
             return (problem, false);
-        if (clientId != username)
-            return ($"client id '{clientId}' is not the device id '{username}': a device connects with client id = username = its id", true);
+        // ':' cannot be in a device id, so '<id>:<suffix>' (a device's second connection) is never another device's client id.
+        if (clientId != username && !clientId.StartsWith(username + ":", StringComparison.Ordinal))
+            return ($"client id '{clientId}' is not the device id '{username}' (or '{username}:<suffix>'): a device connects with client id = username = its id", true);
         return null;
     }
 
@@ -48,7 +49,7 @@ public sealed class BrokerAccess(IOptions<NodeOptions> options, DeviceRegistry r
         if (password is null || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(password), Encoding.UTF8.GetBytes(token)))
             return ("wrong site token for the site account", false);
         // A client id a device uses would let the site account take over that device's session.
-        if (registry.Contains(clientId))
+        if (registry.Contains(clientId.Split(':')[0]))
             return ($"client id '{clientId}' belongs to a device", true);
         return null;
     }
