@@ -15,7 +15,9 @@ internal static class DemoDevices
         var file = Path.Combine(root, "devices", site + ".yaml");
         var ids = new SimulatorOptions { Devices = Math.Max(thermal, 1), Sensors = SensorKind.Thermal }.DeviceIds().Take(thermal)
             .Concat(new SimulatorOptions { Devices = Math.Max(rooms, 1), Sensors = SensorKind.ColdRoom }.DeviceIds().Take(rooms));
-        var credentials = DeviceCredentials.Provision(file, site, ids);
+        // The fewest iterations a hash may have: these passwords live for one run, and a hundred devices connecting at once
+        // on a loaded two-core machine must not eat into the run (the site-b gateway must reach the cloud node in time).
+        var credentials = DeviceCredentials.Provision(file, site, ids, Mesh.Protocol.Devices.DevicePassword.MinIterations);
         return ($"--Node:Devices:File={file}", credentials);
     }
 }
