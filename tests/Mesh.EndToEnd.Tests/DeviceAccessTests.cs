@@ -156,6 +156,30 @@ public sealed class DeviceAccessTests
             .ShouldBe(MqttClientPublishReasonCode.NotAuthorized);
     }
 
+    [Fact]
+    public async Task Cli_DeviceAddThenSimWithItsCredentials_EveryReadingAcknowledged()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Sub("devices.yaml");
+        var added = await MeshCli.RunAsync(TimeSpan.FromMinutes(1), "device", "add", "--site", Site, "--id", "dev-0001", "--id", "dev-0002",
+            "--file", file, "--credentials-out", dir.Sub("sim.credentials"));
+        added.ExitCode.ShouldBe(0, added.ToString());
+        added.Stdout.ShouldMatch(@"dev-0001 [A-Za-z0-9_-]{32}");
+        File.ReadAllText(file).ShouldNotContain(File.ReadAllLines(dir.Sub("sim.credentials"))[0].Split(':')[1], Case.Sensitive, "only the hash is kept");
+        await using var node = await RunningNode.StartAsync("edge-d", Site, dir.Sub("edge-d"), Nowhere,
+            "--Node:Devices:AllowAnonymous=false", $"--Node:Devices:File={file}");
+
+        var sim = await MeshCli.RunAsync(TimeSpan.FromMinutes(2), "sim", "--port", node.MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--site", Site, "--devices", "2", "--readings", "20", "--rate", "0", "--credentials", dir.Sub("sim.credentials"));
+        var anonymous = await MeshCli.RunAsync(TimeSpan.FromMinutes(1), "sim", "--port", node.MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--site", Site, "--devices", "1", "--readings", "1");
+
+        sim.ExitCode.ShouldBe(0, sim.ToString());
+        sim.Stdout.ShouldContain("All 40 valid readings were acknowledged.");
+        anonymous.ExitCode.ShouldBe(1, anonymous.ToString());
+        anonymous.Stdout.ShouldContain("NotAuthorized");
+    }
+
     /// <summary>The chaos case: a device floods publishes outside its ACL while good devices keep publishing.</summary>
     [Fact]
     public async Task Flood_OutsideAcl_GoodDevicesLoseNothingEveryRefusalNamedNodeStaysUp()
