@@ -21,6 +21,9 @@ public sealed record NodeOptions
 
     public MqttOptions Mqtt { get; init; } = new();
 
+    /// <summary>Device credentials and topic ACLs of the embedded broker (section <c>Node:Devices</c>).</summary>
+    public DeviceAccessOptions Devices { get; init; } = new();
+
     public IngestOptions Ingest { get; init; } = new();
 
     public SyncOptions Sync { get; init; } = new();

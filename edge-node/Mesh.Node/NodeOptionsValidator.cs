@@ -62,6 +62,10 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         if (o.Policy.PollInterval < TimeSpan.FromMilliseconds(50) || o.Policy.PollInterval > TimeSpan.FromHours(1))
             errors.Add($"Node:Policy:PollInterval {o.Policy.PollInterval} must be within 50 ms .. 1 h");
         ValidateInference(o.Inference, errors);
+        if (o.Devices.PollInterval < TimeSpan.FromMilliseconds(50) || o.Devices.PollInterval > TimeSpan.FromHours(1))
+            errors.Add($"Node:Devices:PollInterval {o.Devices.PollInterval} must be within 50 ms .. 1 h");
+        if (o.Devices.MaxAuditedRefusalsPerMinute is < 0 or > 100_000)
+            errors.Add($"Node:Devices:MaxAuditedRefusalsPerMinute {o.Devices.MaxAuditedRefusalsPerMinute} must be within 0..100000");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

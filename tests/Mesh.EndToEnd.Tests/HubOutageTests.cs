@@ -13,7 +13,7 @@ public sealed class HubOutageTests
     {
         using var dir = new TempDirectory();
         var hubPort = NodeProcess.FreePort();
-        await using var node = await LocalNode.StartAsync("edge-1", "site-a", dir.Sub("edge-1"), $"http://127.0.0.1:{hubPort}");
+        await using var node = await LocalNode.StartAsync("edge-1", "site-a", dir.Sub("edge-1"), $"http://127.0.0.1:{hubPort}", extraArgs: NodeArgs.Anonymous);
 
         var offline = await Publish(node, 1, 50);
         offline.Acknowledged.ShouldBe(500, "ingest does not wait for the hub");

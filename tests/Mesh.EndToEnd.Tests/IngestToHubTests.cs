@@ -13,11 +13,15 @@ public sealed class IngestToHubTests
     {
         using var dir = new TempDirectory();
         await using var hub = await LocalHub.StartAsync(dir.Sub("hub"));
-        await using var node = await LocalNode.StartAsync("edge-1", "site-a", dir.Sub("edge-1"), hub.Address.ToString());
+        // As installed: every device with its own password (the default, Node:Devices:AllowAnonymous=false).
+        var devices = new SimulatorOptions { Devices = 20 };
+        var credentials = Mesh.Cli.Devices.DeviceCredentials.Provision(dir.Sub("devices.yaml"), "site-a", devices.DeviceIds());
+        await using var node = await LocalNode.StartAsync("edge-1", "site-a", dir.Sub("edge-1"), hub.Address.ToString(),
+            extraArgs: $"--Node:Devices:File={dir.Sub("devices.yaml")}");
 
-        var sim = await new SensorSimulator().RunAsync(new SimulatorOptions
+        var sim = await new SensorSimulator().RunAsync(devices with
         {
-            Port = node.MqttPort, Sites = ["site-a"], Devices = 20, ReadingsPerDevice = 100, Rate = 0,
+            Port = node.MqttPort, Sites = ["site-a"], ReadingsPerDevice = 100, Rate = 0, Credentials = credentials,
         }, null, CancellationToken.None);
 
         sim.Acknowledged.ShouldBe(2000);
@@ -37,7 +41,7 @@ public sealed class IngestToHubTests
     public async Task Malformed_RejectedRecordedAndDeadLetteredWhileNodeGoesOn()
     {
         using var dir = new TempDirectory();
-        await using var node = await LocalNode.StartAsync("edge-1", "site-a", dir.Sub("edge-1"), hubUrl: null);
+        await using var node = await LocalNode.StartAsync("edge-1", "site-a", dir.Sub("edge-1"), hubUrl: null, extraArgs: NodeArgs.Anonymous);
         await using var device = await TestDevice.ConnectAsync(node.MqttPort, "dev-7");
         await device.SubscribeAsync("mesh/site-a/dev-7/#");
 
@@ -74,7 +78,7 @@ public sealed class IngestToHubTests
     public async Task Redelivery_SameDeviceAndSeq_ProducesNoSecondDecision()
     {
         using var dir = new TempDirectory();
-        await using var node = await LocalNode.StartAsync("edge-1", "site-a", dir.Sub("edge-1"), hubUrl: null);
+        await using var node = await LocalNode.StartAsync("edge-1", "site-a", dir.Sub("edge-1"), hubUrl: null, extraArgs: NodeArgs.Anonymous);
         await using var device = await TestDevice.ConnectAsync(node.MqttPort, "dev-1");
         var reading = Reading(77, 40);
 

@@ -41,7 +41,7 @@ public sealed class NatsSyncTests
         await using var hub = await LocalHub.StartAsync(dir.Sub("hub"), extraArgs:
             [$"--Hub:Nats:Url={hubNats.Url}", "--Hub:Nats:Domains:0=edge-site-a", "--Hub:Nats:DiscoverInterval=00:00:00.2"]);
         await using var node = await LocalNode.StartAsync("edge-a", "site-a", dir.Sub("edge-a"), hubUrl: null,
-            extraArgs: ["--Node:Sync:Transport=Nats", $"--Node:Sync:NatsUrl={leaf.Url}", "--Node:Sync:MaxBackoff=00:00:01"]);
+            extraArgs: [NodeArgs.Anonymous, "--Node:Sync:Transport=Nats", $"--Node:Sync:NatsUrl={leaf.Url}", "--Node:Sync:MaxBackoff=00:00:01"]);
 
         var first = await Publish(node, 1, 20);
         await AssertAllAtHubAsync(hub, node.JournalPath, "edge-a", first);

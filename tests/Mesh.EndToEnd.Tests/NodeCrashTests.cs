@@ -18,7 +18,7 @@ public sealed class NodeCrashTests
         string[] settings =
         [
             "--Node:NodeId=edge-k", "--Node:Site=site-a", $"--Node:DataDirectory={dir.Sub("edge-k")}",
-            $"--Node:Sync:HubUrl={hub.Address}", "--Logging:LogLevel:Default=Warning",
+            $"--Node:Sync:HubUrl={hub.Address}", "--Logging:LogLevel:Default=Warning", NodeArgs.Anonymous,
         ];
         var node = await NodeProcess.StartAsync(port, settings);
         long acked = 0;

@@ -34,7 +34,7 @@ public sealed class ReplayTests
         await File.WriteAllTextAsync(changedFile, Policy(version: 2, overheatAbove: 32));
         await using var hub = await LocalHub.StartAsync(dir.Sub("hub"));
         string journalPath;
-        await using (var node = await LocalNode.StartAsync("rp-node", Site, dir.Sub("node"), hub.Address.ToString(), extraArgs: $"--Node:Policy:File={policyFile}"))
+        await using (var node = await LocalNode.StartAsync("rp-node", Site, dir.Sub("node"), hub.Address.ToString(), extraArgs: [$"--Node:Policy:File={policyFile}", NodeArgs.Anonymous]))
         {
             (await node.WaitForPolicyAsync(1, Deadline)).ShouldBeTrue();
             journalPath = node.JournalPath;

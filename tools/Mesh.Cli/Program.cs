@@ -28,6 +28,8 @@ var root = new RootCommand("mesh: the Mesh edge/cloud agent mesh from the comman
     BenchCommand.Create(),
     NodeCommand.Create(),
     ReplayCommand.Create(),
+    Mesh.Cli.Devices.DeviceCommand.Create(),
+    Mesh.Cli.Broker.BrokerCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -110,6 +110,11 @@ public static class NodeServiceCollectionExtensions
         var configured = configuration.GetSection(NodeOptions.Section).Get<NodeOptions>();
         if ((configured?.Mqtt.Mode ?? MqttMode.Embedded) == MqttMode.Embedded)
         {
+            // The device list is read before the broker starts taking connections.
+            services.AddSingleton<Devices.DeviceRegistry>();
+            services.AddHostedService(sp => sp.GetRequiredService<Devices.DeviceRegistry>());
+            services.AddSingleton<Devices.BrokerAccess>();
+            services.AddSingleton<Devices.AccessRefusals>();
             services.AddSingleton<EmbeddedBroker>();
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         }

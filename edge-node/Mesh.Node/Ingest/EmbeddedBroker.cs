@@ -4,7 +4,10 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Mesh.Node.Devices;
 using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
 using MQTTnet.Server;
 
 namespace Mesh.Node.Ingest;
@@ -19,12 +22,16 @@ public sealed class EmbeddedBroker : IHostedService, IMqttPublisher, IAsyncDispo
     private readonly MqttOptions _options;
     private readonly IngestPipeline _pipeline;
     private readonly ILogger<EmbeddedBroker> _logger;
+    private readonly BrokerAccess _access;
+    private readonly AccessRefusals _refusals;
     private MqttServer? _server;
 
-    public EmbeddedBroker(IOptions<NodeOptions> options, IngestPipeline pipeline, ILogger<EmbeddedBroker> logger)
+    public EmbeddedBroker(IOptions<NodeOptions> options, IngestPipeline pipeline, BrokerAccess access, AccessRefusals refusals, ILogger<EmbeddedBroker> logger)
     {
         _options = options.Value.Mqtt;
         _pipeline = pipeline;
+        _access = access;
+        _refusals = refusals;
         _logger = logger;
     }
 
@@ -42,6 +49,11 @@ public sealed class EmbeddedBroker : IHostedService, IMqttPublisher, IAsyncDispo
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
         _server.InterceptingPublishAsync += OnPublishAsync;
+        if (!_access.Open)
+        {
+            _server.ValidatingConnectionAsync += OnConnectingAsync;
+            _server.InterceptingSubscriptionAsync += OnSubscribingAsync;
+        }
         await _server.StartAsync().ConfigureAwait(false);
         _pipeline.Publisher = this;
         IngestLog.BrokerStarted(_logger, _options.Host, Port);
@@ -52,6 +64,17 @@ public sealed class EmbeddedBroker : IHostedService, IMqttPublisher, IAsyncDispo
         var topic = e.ApplicationMessage.Topic;
         if (e.ClientId == MeshClientId)
             return;
+        if (_access.CheckPublish(e.UserName, topic) is { } refused)
+        {
+            e.ProcessPublish = false;
+            e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+            e.Response.ReasonString = refused;
+            // MQTT 3.1.1 has no way to refuse a publish but closing the connection (a PUBACK would claim it was taken).
+            e.CloseConnection = !IsV5(e.SessionItems);
+            await _refusals.RecordAsync("publish", nameof(MqttPubAckReasonCode.NotAuthorized), e.ClientId, e.UserName, topic, null, refused,
+                e.ApplicationMessage.Payload.ToArray()).ConfigureAwait(false);
+            return;
+        }
         try
         {
             var payload = e.ApplicationMessage.Payload;
@@ -69,6 +92,32 @@ public sealed class EmbeddedBroker : IHostedService, IMqttPublisher, IAsyncDispo
             e.CloseConnection = true;
         }
     }
+
+    private async Task OnConnectingAsync(ValidatingConnectionEventArgs e)
+    {
+        e.SessionItems[V5Item] = e.ProtocolVersion == MqttProtocolVersion.V500;
+        if (_access.CheckConnect(e.ClientId, e.UserName, e.Password) is not { } refused)
+            return;
+        e.ReasonCode = refused.ClientId ? MqttConnectReasonCode.ClientIdentifierNotValid : MqttConnectReasonCode.NotAuthorized;
+        await _refusals.RecordAsync("connect", e.ReasonCode.ToString(), e.ClientId, e.UserName, "", e.RemoteEndPoint?.ToString(), refused.Reason,
+            ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
+    }
+
+    private async Task OnSubscribingAsync(InterceptingSubscriptionEventArgs e)
+    {
+        var filter = e.TopicFilter.Topic;
+        if (_access.CheckSubscribe(e.UserName, filter) is not { } refused)
+            return;
+        e.ProcessSubscription = false;
+        e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+        e.ReasonString = refused;
+        await _refusals.RecordAsync("subscribe", nameof(MqttSubscribeReasonCode.NotAuthorized), e.ClientId, e.UserName, filter, null, refused,
+            ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
+    }
+
+    private const string V5Item = "mesh.v5";
+
+    private static bool IsV5(System.Collections.IDictionary items) => items[V5Item] is true;
 
     /// <summary>Sender id of the node's own publications (commands, dead letters); they skip ingest.</summary>
     private const string MeshClientId = "$mesh-node";

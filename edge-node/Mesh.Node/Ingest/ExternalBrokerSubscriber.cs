@@ -74,12 +74,20 @@ public sealed class ExternalBrokerSubscriber : BackgroundService, IMqttPublisher
             .WithTimeout(TimeSpan.FromSeconds(10));
         if (_options.Username is not null)
             builder = builder.WithCredentials(_options.Username, _options.Password);
-        await _client.ConnectAsync(builder.Build(), ct).ConfigureAwait(false);
+        var connected = await _client.ConnectAsync(builder.Build(), ct).ConfigureAwait(false);
+        if (connected.ResultCode != MqttClientConnectResultCode.Success)
+            throw new InvalidOperationException($"the broker refused the node's connection as {_options.Username ?? "(no username)"}: {connected.ResultCode}; check Node:Mqtt:Username and Password");
         var subscribe = new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter(f => f.WithTopic(MeshTopics.TelemetryFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
             .WithTopicFilter(f => f.WithTopic(_localApprovals).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
             .Build();
-        await _client.SubscribeAsync(subscribe, ct).ConfigureAwait(false);
+        var granted = await _client.SubscribeAsync(subscribe, ct).ConfigureAwait(false);
+        // A broker's ACL may refuse a subscription in its SUBACK alone: without this the node would wait, silently, for nothing.
+        if (granted.Items.FirstOrDefault(i => (int)i.ResultCode >= 0x80) is { } refused)
+        {
+            await _client.DisconnectAsync(new MqttClientDisconnectOptions(), ct).ConfigureAwait(false);
+            throw new InvalidOperationException($"the broker refused the subscription to {refused.TopicFilter.Topic} ({refused.ResultCode}); check the node account's ACL");
+        }
         IsSubscribed = true;
         IngestLog.ExternalConnected(_logger, _options.Host, _options.Port, _clientId);
     }

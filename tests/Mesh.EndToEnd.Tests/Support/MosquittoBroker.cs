@@ -23,6 +23,12 @@ public sealed class MosquittoBroker : IDisposable
 
     public int Port { get; }
 
+    /// <summary>What the broker logged so far.</summary>
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
     /// <summary>Starts a Mosquitto of its own on a free port. Another test may take the port between probing and binding:
     /// then this Mosquitto exits, and it starts again on another port; it returns only once its own process logged that
     /// it runs, so a test never talks to some other listener on that port.</summary>
@@ -58,6 +64,22 @@ public sealed class MosquittoBroker : IDisposable
             log_type warning
             log_type information
             """);
+        return await StartFromAsync(exe, conf, dir, port);
+    }
+
+    /// <summary>Starts Mosquitto with a configuration written elsewhere (e.g. by 'mesh broker config') that listens on
+    /// <paramref name="port"/>; null when it exited before running (its port taken).</summary>
+    public static Task<MosquittoBroker?> StartWithConfigAsync(string conf, int port)
+    {
+        var exe = new[] { "/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("mosquitto is not installed: run 'apt-get install mosquitto' (.ci/run does)");
+        var dir = Path.Combine(Path.GetTempPath(), "mesh-mosquitto-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        return StartFromAsync(exe, conf, dir, port);
+    }
+
+    private static async Task<MosquittoBroker?> StartFromAsync(string exe, string conf, string dir, int port)
+    {
         var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(conf);

@@ -60,7 +60,7 @@ public sealed class SiteMembers : IDisposable
         string[] settings =
         [
             $"--Node:NodeId={NodeId(i)}", $"--Node:Site={_site}", $"--Node:DataDirectory={_dir.Sub(NodeId(i))}",
-            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Mesh.Node.Ingest=Error",
+            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Mesh.Node.Ingest=Error", NodeArgs.Anonymous,
             "--Node:Cluster:Enabled=true", $"--Node:Cluster:Port={ClusterPorts[i]}", $"--Node:Cluster:PublicPort={PublicPort(i)}",
             $"--Node:Cluster:Seeds:0=127.0.0.1:{PublicPort(0)}", $"--Node:Cluster:Seeds:1=127.0.0.1:{PublicPort(1)}",
             $"--Node:StatusUrl=http://127.0.0.1:{StatusPorts[i]}",

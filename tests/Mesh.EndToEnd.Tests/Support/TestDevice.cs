@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using MQTTnet;
+using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
 namespace Mesh.EndToEnd.Tests.Support;
@@ -14,7 +15,12 @@ public sealed class TestDevice : IAsyncDisposable
 
     public ConcurrentQueue<(string Topic, string Payload)> Received { get; } = new();
 
-    public static async Task<TestDevice> ConnectAsync(int port, string clientId)
+    public static Task<TestDevice> ConnectAsync(int port, string clientId) => ConnectAsync(port, clientId, null, null);
+
+    /// <summary>Connects with a username and password (null: none); throws <see cref="ConnectRefusedException"/> with the
+    /// broker's reason code when refused.</summary>
+    public static async Task<TestDevice> ConnectAsync(int port, string clientId, string? username, string? password,
+        MqttProtocolVersion version = MqttProtocolVersion.V311)
     {
         var client = new MqttClientFactory().CreateMqttClient();
         var device = new TestDevice(client);
@@ -23,20 +29,30 @@ public sealed class TestDevice : IAsyncDisposable
             device.Received.Enqueue((e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload)));
             return Task.CompletedTask;
         };
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(clientId).Build());
+        var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(clientId).WithProtocolVersion(version);
+        if (username is not null)
+            options = options.WithCredentials(username, password);
+        var result = await client.ConnectAsync(options.Build());
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            client.Dispose();
+            throw new ConnectRefusedException(result.ResultCode, result.ReasonString);
+        }
         return device;
     }
 
-    public Task SubscribeAsync(string filter) =>
+    public bool IsConnected => _client.IsConnected;
+
+    public Task<MqttClientSubscribeResult> SubscribeAsync(string filter) =>
         _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)).Build());
 
     /// <summary>Publishes at QoS 1; true when the broker acknowledged with success.</summary>
-    public async Task<bool> PublishAsync(string topic, string payload)
-    {
-        var result = await _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
+    public async Task<bool> PublishAsync(string topic, string payload) => (await PublishWithResultAsync(topic, payload)).IsSuccess;
+
+    /// <summary>Publishes at QoS 1; the broker's PUBACK (its reason code says why a refusal was refused, with MQTT 5).</summary>
+    public Task<MqttClientPublishResult> PublishWithResultAsync(string topic, string payload) =>
+        _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
-        return result.IsSuccess;
-    }
 
     public async ValueTask DisposeAsync()
     {
@@ -44,4 +60,10 @@ public sealed class TestDevice : IAsyncDisposable
             await _client.DisconnectAsync();
         _client.Dispose();
     }
+}
+
+/// <summary>The broker answered CONNECT with a refusal.</summary>
+public sealed class ConnectRefusedException(MqttClientConnectResultCode code, string? reason) : Exception($"connection refused: {code} {reason}")
+{
+    public MqttClientConnectResultCode ResultCode { get; } = code;
 }

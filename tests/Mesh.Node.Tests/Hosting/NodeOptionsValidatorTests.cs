@@ -30,6 +30,19 @@ public sealed class NodeOptionsValidatorTests
             .ShouldHaveSingleItem().ShouldStartWith($"Node:Journal:DiskBudgetBytes {budget} must be 0 (unlimited) or at least 1048576");
 
     [Fact]
+    public void Defaults_DeviceCredentialsRequired_DevicesFileInTheDataDirectory()
+    {
+        Valid.Devices.AllowAnonymous.ShouldBeFalse();
+        Valid.Devices.PathIn("/var/lib/mesh").ShouldBe(Path.Combine("/var/lib/mesh", "devices.yaml"));
+        (Valid.Devices with { File = "/etc/mesh/devices.yaml" }).PathIn("/var/lib/mesh").ShouldBe("/etc/mesh/devices.yaml");
+    }
+
+    [Fact]
+    public void Validate_DevicesPollIntervalAndRefusalLimitOutOfRange_NameTheKeys() =>
+        Errors(Valid with { Devices = new DeviceAccessOptions { PollInterval = TimeSpan.Zero, MaxAuditedRefusalsPerMinute = -1 } })
+            .ShouldBe(["Node:Devices:PollInterval 00:00:00 must be within 50 ms .. 1 h", "Node:Devices:MaxAuditedRefusalsPerMinute -1 must be within 0..100000"]);
+
+    [Fact]
     public void Validate_NegativeReconnectJitter_NamesTheKey() =>
         Errors(Valid with { Sync = new SyncOptions { ReconnectJitter = TimeSpan.FromSeconds(-1) } })
             .ShouldHaveSingleItem().ShouldStartWith("Node:Sync:ReconnectJitter");

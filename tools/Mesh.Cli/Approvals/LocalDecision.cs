@@ -27,8 +27,15 @@ internal static class LocalDecision
         };
         try
         {
-            await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(host, port)
-                .WithClientId($"mesh-approvals-{Guid.NewGuid():N}"[..32]).WithCleanSession().Build(), ct).ConfigureAwait(false);
+            var connected = await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(host, port)
+                .WithClientId($"mesh-approvals-{Guid.NewGuid():N}"[..32]).WithCleanSession()
+                // The node's site account: a node that requires device credentials admits the site token's holder for this.
+                .WithCredentials(Mesh.Node.Devices.BrokerAccess.SiteAccount, siteToken).Build(), ct).ConfigureAwait(false);
+            if (connected.ResultCode != MqttClientConnectResultCode.Success)
+            {
+                Console.Error.WriteLine($"mesh approvals: the node's MQTT broker at {host}:{port} refused the site account: {connected.ResultCode}; is --site-token the node's Node:Approvals:SiteToken?");
+                return ExitCodes.Failure;
+            }
         }
         catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or System.Net.Sockets.SocketException or OperationCanceledException && !ct.IsCancellationRequested)
         {

@@ -15,9 +15,10 @@ public static class BenchCommand
         var latencySeconds = new Option<double>("--latency-seconds") { Description = "Seconds of the latency run", DefaultValueFactory = _ => 10 };
         var policy = new Option<FileInfo?>("--policy") { Description = "Policy file the node runs (site site-a), e.g. policies/bench-50-rules.yaml; default: the built-in single rule" };
         var sensors = new Option<Sim.SensorKind>("--sensors") { Description = "what the devices send: Thermal (temperature, humidity) or ColdRoom (4 metrics, for the anomaly model)", DefaultValueFactory = _ => Sim.SensorKind.Thermal };
+        var anonymous = new Option<bool>("--anonymous") { Description = "Run the node with Node:Devices:AllowAnonymous=true (no device passwords or topic checks), to measure what they cost" };
         var ingest = new Command("ingest", "End-to-end ingest: MQTT QoS 1 publish → durable audit record → PUBACK, against a broker-only baseline")
         {
-            json, devices, readings, latencyRate, latencySeconds, policy, sensors,
+            json, devices, readings, latencyRate, latencySeconds, policy, sensors, anonymous,
         };
         ingest.SetAction(async (r, ct) =>
         {
@@ -29,6 +30,7 @@ public static class BenchCommand
                 LatencySeconds = r.GetValue(latencySeconds),
                 PolicyFile = r.GetValue(policy)?.FullName,
                 Sensors = r.GetValue(sensors),
+                Anonymous = r.GetValue(anonymous),
             };
             if (options.Devices is < 1 or > 10_000 || options.Readings < 1 || options.LatencyRate <= 0 || options.LatencySeconds <= 0)
             {

@@ -16,9 +16,13 @@ public sealed class IngestBench(IngestBenchOptions options, Action<string> say)
         try
         {
             var port = ChildProcess.FreePort();
+            // As installed: each device with its own password, its publishes checked against its topics; --anonymous measures without.
+            var devicesFile = Path.Combine(dir, "devices.yaml");
+            _credentials = options.Anonymous ? null
+                : Devices.DeviceCredentials.Provision(devicesFile, "site-a", new SimulatorOptions { Devices = options.Devices, Sensors = options.Sensors }.DeviceIds());
             using var node = ChildProcess.StartSelf("node", "run", "--Node:NodeId=bench-node", "--Node:Site=site-a",
                 $"--Node:DataDirectory={dir}", $"--Node:Mqtt:Port={port}", "--Logging:LogLevel:Default=Warning",
-                $"--Node:Policy:File={options.PolicyFile ?? ""}");
+                $"--Node:Policy:File={options.PolicyFile ?? ""}", $"--Node:Devices:AllowAnonymous={options.Anonymous}", $"--Node:Devices:File={devicesFile}");
             await node.WaitForPortAsync(port, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             await Task.Delay(TimeSpan.FromSeconds(3), ct).ConfigureAwait(false);
             var rssIdle = node.RssMiB();
@@ -73,6 +77,7 @@ public sealed class IngestBench(IngestBenchOptions options, Action<string> say)
                 RssIdleMb = Math.Round(rssIdle, 1),
                 RssLoadMb = Math.Round(rssLoad, 1),
                 Devices = options.Devices,
+                DeviceCredentials = !options.Anonymous,
                 Readings = max.Acknowledged,
                 AllAcknowledged = max.AllValidAcknowledged && paced.AllValidAcknowledged,
                 Sensors = options.Sensors.ToString(),
@@ -100,6 +105,8 @@ public sealed class IngestBench(IngestBenchOptions options, Action<string> say)
         return result.Throughput;
     }
 
+    private Devices.DeviceCredentials? _credentials;
+
     private long _nextSeq = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 10;
 
     private Task<SimulationResult> LoadAsync(int port, double rate, int? readingsPerDevice, TimeSpan? duration, CancellationToken ct)
@@ -118,6 +125,7 @@ public sealed class IngestBench(IngestBenchOptions options, Action<string> say)
             ClientIdPrefix = "bench",
             MaxInFlightPerDevice = 1,
             Sensors = options.Sensors,
+            Credentials = _credentials,
         }, null, ct);
     }
 }
@@ -142,4 +150,8 @@ public sealed record IngestBenchOptions
 
     /// <summary>What the devices send. Default thermal sensors (temperature, humidity).</summary>
     public SensorKind Sensors { get; init; } = SensorKind.Thermal;
+
+    /// <summary>Run the node with <c>Node:Devices:AllowAnonymous=true</c>: no device credentials or topic checks, to
+    /// measure what they cost. Default false (as installed).</summary>
+    public bool Anonymous { get; init; }
 }

@@ -17,6 +17,7 @@ public sealed record IngestBenchResult
     [JsonPropertyName("rss_idle_mb")] public double RssIdleMb { get; init; }
     [JsonPropertyName("rss_load_mb")] public double RssLoadMb { get; init; }
     [JsonPropertyName("devices")] public int Devices { get; init; }
+    [JsonPropertyName("device_credentials")] public bool DeviceCredentials { get; init; }
     [JsonPropertyName("readings")] public long Readings { get; init; }
     [JsonPropertyName("all_acknowledged")] public bool AllAcknowledged { get; init; }
     [JsonPropertyName("sensors")] public string Sensors { get; init; } = "";

@@ -48,6 +48,8 @@ public static class SiteBench
             "--Node:Cluster:Enabled=true", $"--Node:Cluster:PublicPort={proxies[i].Port}",
             $"--Node:Cluster:Seeds:0=127.0.0.1:{proxies[0].Port}", $"--Node:Cluster:Seeds:1=127.0.0.1:{proxies[1].Port}",
             "--Node:Cluster:FailureDetectionPause=00:00:02", "--Node:Cluster:StableAfter=00:00:03", $"--Node:StatusUrl=http://127.0.0.1:{statusPorts[i]}",
+            // The site's takeover and convergence are measured here, not device credentials ('mesh bench ingest' measures those).
+            "--Node:Devices:AllowAnonymous=true",
         ])).ToList();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         try

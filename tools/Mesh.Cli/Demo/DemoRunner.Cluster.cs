@@ -20,8 +20,12 @@ public sealed partial class DemoRunner
         var cloudUrl = $"http://127.0.0.1:{ChildProcess.FreePort()}";
         var modelsDir = Path.Combine(AppContext.BaseDirectory, "models");
         var models = $"--Node:Inference:Models={modelsDir}";
+        var rooms = Math.Max(1, options.Devices / 4);
+        var (cloudDevices, _) = DemoDevices.Provision(root, "cloud", 0, 0);
+        var (siteADevices, siteAPasswords) = DemoDevices.Provision(root, "site-a", options.Devices, rooms);
+        var (siteBDevices, siteBPasswords) = DemoDevices.Provision(root, "site-b", options.Devices, rooms);
         var cloud = await LocalNode.StartAsync(CloudNode, "cloud", Path.Combine(root, CloudNode), hub.Address.ToString(),
-            extraArgs: [$"--Node:Profile={CloudProfile}", $"--Node:Inference:ServeUrl={cloudUrl}", models]).ConfigureAwait(false);
+            extraArgs: [$"--Node:Profile={CloudProfile}", $"--Node:Inference:ServeUrl={cloudUrl}", models, cloudDevices]).ConfigureAwait(false);
         var cloudStopped = false;
         Say($"  cloud      {CloudNode} ({CloudProfile}) serves Inference on {cloudUrl}: {DescribeModels(cloud)}");
 
@@ -32,7 +36,7 @@ public sealed partial class DemoRunner
             $"--Node:Sync:HubUrl={hub.Address}", "--Node:Profile=edge-server-rtx-a2000", models,
             $"--Node:Inference:Peers:0={cloudUrl}", "--Node:Inference:PeerRefresh=00:00:01",
             "--Node:Cluster:Enabled=true", $"--Node:Cluster:Seeds:0=127.0.0.1:{clusterPorts[0]}", $"--Node:Cluster:Seeds:1=127.0.0.1:{clusterPorts[1]}",
-            "--Node:Cluster:FailureDetectionPause=00:00:02", "--Node:Cluster:StableAfter=00:00:03",
+            "--Node:Cluster:FailureDetectionPause=00:00:02", "--Node:Cluster:StableAfter=00:00:03", siteADevices,
         ])).ToList();
         LocalNode? gateway = null;
         try
@@ -44,7 +48,7 @@ public sealed partial class DemoRunner
             await WaitForClusterAsync(members, ct).ConfigureAwait(false);
             Say($"  cluster    site-a's {members.Count} members are up (each journal records the membership)");
             gateway = await LocalNode.StartAsync("edge-b", "site-b", Path.Combine(root, "edge-b"), hub.Address.ToString(),
-                extraArgs: ["--Node:Profile=raspberry-pi-5", $"--Node:Inference:Peers:0={cloudUrl}", "--Node:Inference:PeerRefresh=00:00:01", "--Node:Inference:Models="]).ConfigureAwait(false);
+                extraArgs: ["--Node:Profile=raspberry-pi-5", $"--Node:Inference:Peers:0={cloudUrl}", "--Node:Inference:PeerRefresh=00:00:01", "--Node:Inference:Models=", siteBDevices]).ConfigureAwait(false);
             Say($"  node       edge-b serves site-b (raspberry-pi-5, thin gateway: no local model), embedded MQTT broker on 127.0.0.1:{gateway.MqttPort}");
             await PushSitePolicyAsync(hub, "site-a", members.Select(m => m.NodeId).ToArray(), ct).ConfigureAwait(false);
             await PushPolicyAsync(hub, gateway, ct).ConfigureAwait(false);
@@ -52,7 +56,6 @@ public sealed partial class DemoRunner
             var @operator = new DemoOperator(hub.ClientOf(DemoOperator.Name));
             using var operatorStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var operating = @operator.RunAsync(operatorStop.Token);
-            var rooms = Math.Max(1, options.Devices / 4);
             Say($"  simulator  {options.Devices} thermal sensors and {rooms} cold rooms per site, {options.Rate:0} readings/s, {options.Duration.TotalSeconds:0} s, {options.Malformed:P0} malformed; site-a's devices spread over its {members.Count} brokers");
             var startSeq = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             SimulatorOptions Sim(string site, IReadOnlyList<int> ports, int i, SensorKind kind, int devices, double share) => new()
@@ -60,6 +63,7 @@ public sealed partial class DemoRunner
                 Ports = [.. ports], Sites = [site], Devices = devices, Rate = options.Rate * share / 2, Duration = options.Duration,
                 MalformedShare = options.Malformed, Seed = 42 + i, StartSeq = startSeq,
                 ClientIdPrefix = kind == SensorKind.ColdRoom ? "demo-room" : "demo", Sensors = kind,
+                Credentials = site == "site-a" ? siteAPasswords : siteBPasswords,
             };
             int[] sitePorts = [.. members.Select(m => m.MqttPort)];
             Task<SimulationResult>[] thermal =

@@ -54,27 +54,31 @@ public sealed partial class DemoRunner(DemoOptions options)
         var cloudUrl = $"http://127.0.0.1:{servePort}";
         // The models shipped beside the CLI (the anomaly model), whatever the working directory holds.
         var models = $"--Node:Inference:Models={Path.Combine(AppContext.BaseDirectory, "models")}";
+        var rooms = Math.Max(1, options.Devices / 4);
+        var (cloudDevices, _) = DemoDevices.Provision(root, "cloud", 0, 0);
         var cloud = await LocalNode.StartAsync(CloudNode, "cloud", Path.Combine(root, CloudNode), hub.Address.ToString(),
-            extraArgs: [$"--Node:Profile={CloudProfile}", $"--Node:Inference:ServeUrl={cloudUrl}", models]).ConfigureAwait(false);
+            extraArgs: [$"--Node:Profile={CloudProfile}", $"--Node:Inference:ServeUrl={cloudUrl}", models, cloudDevices]).ConfigureAwait(false);
         var cloudStopped = false;
+        var credentials = new Dictionary<string, Devices.DeviceCredentials>();
         Say($"  cloud      {CloudNode} ({CloudProfile}) serves Inference on {cloudUrl}: {DescribeModels(cloud)}");
         try
         {
             foreach (var (id, site, profile, thin) in Nodes)
             {
+                var (devicesFile, passwords) = DemoDevices.Provision(root, site, options.Devices, rooms);
+                credentials[site] = passwords;
                 string[] extra = [$"--Node:Profile={profile}", $"--Node:Inference:Peers:0={cloudUrl}", "--Node:Inference:PeerRefresh=00:00:01",
-                    thin ? "--Node:Inference:Models=" : models];
+                    thin ? "--Node:Inference:Models=" : models, devicesFile];
                 var node = await LocalNode.StartAsync(id, site, Path.Combine(root, id), hub.Address.ToString(), extraArgs: extra).ConfigureAwait(false);
                 nodes.Add(node);
-                Say($"  node       {id} serves {site} ({profile}{(thin ? ", thin gateway: no local model" : $": {DescribeModels(node)}")}), embedded MQTT broker on 127.0.0.1:{node.MqttPort}");
+                Say($"  node       {id} serves {site} ({profile}{(thin ? ", thin gateway: no local model" : $": {DescribeModels(node)}")}), embedded MQTT broker on 127.0.0.1:{node.MqttPort}, {passwords.Count} device accounts");
             }
             foreach (var n in nodes)
                 await PushPolicyAsync(hub, n, ct).ConfigureAwait(false);
             var @operator = new DemoOperator(hub.ClientOf(DemoOperator.Name));
             using var operatorStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var operating = @operator.RunAsync(operatorStop.Token);
-            var rooms = Math.Max(1, options.Devices / 4);
-            Say($"  simulator  {options.Devices} thermal sensors and {rooms} cold rooms per site, {options.Rate:0} readings/s, {options.Duration.TotalSeconds:0} s, {options.Malformed:P0} malformed");
+            Say($"  simulator  {options.Devices} thermal sensors and {rooms} cold rooms per site, {options.Rate:0} readings/s, {options.Duration.TotalSeconds:0} s, {options.Malformed:P0} malformed; each device with its own password");
 
             var startSeq = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             SimulatorOptions Sim(LocalNode n, int i, SensorKind kind, int devices, double share) => new()
@@ -89,6 +93,7 @@ public sealed partial class DemoRunner(DemoOptions options)
                 StartSeq = startSeq,
                 ClientIdPrefix = kind == SensorKind.ColdRoom ? "demo-room" : "demo",
                 Sensors = kind,
+                Credentials = credentials[n.Site],
             };
             var thermal = nodes.Select((n, i) => new SensorSimulator().RunAsync(Sim(n, i, SensorKind.Thermal, options.Devices, 0.75), null, ct)).ToArray();
             var coldRooms = nodes.Select((n, i) => new SensorSimulator().RunAsync(Sim(n, i, SensorKind.ColdRoom, rooms, 0.25), null, ct)).ToArray();

@@ -31,7 +31,7 @@ public sealed class SensorSimulator
 
         var factory = new MqttClientFactory();
         var devices = options.Sites
-            .SelectMany(site => Enumerable.Range(1, options.Devices).Select(i => (site, device: $"{options.DevicePrefix}-{i:D4}")))
+            .SelectMany(site => options.DeviceIds().Select(device => (site, device)))
             .Select((d, i) => new SimulatedDevice(factory, options, d.site, d.device, i))
             .ToList();
         try

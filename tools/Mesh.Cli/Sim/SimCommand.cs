@@ -21,14 +21,28 @@ public static class SimCommand
         var startSeq = new Option<long?>("--start-seq") { Description = "first seq of every device (default: current Unix time in ms, so reruns are not duplicates)" };
         var inFlight = new Option<int>("--in-flight") { Description = "publishes per device awaiting PUBACK", DefaultValueFactory = _ => defaults.MaxInFlightPerDevice };
         var sensors = new Option<SensorKind>("--sensors") { Description = "what devices measure: Thermal (dev-NNNN: temperature, humidity) or ColdRoom (room-NNNN: temperature, humidity, power, vibration, with faults)", DefaultValueFactory = _ => defaults.Sensors };
+        var credentials = new Option<FileInfo?>("--credentials") { Description = "a file of '<device>:<password>' lines ('mesh device add --credentials-out'): each device connects with username = client id = its id and its password" };
         var threshold = new Option<double>("--threshold") { Description = "temperature threshold the readings should cross now and then", DefaultValueFactory = _ => defaults.Threshold };
 
         var command = new Command("sim", "Simulate sensors publishing telemetry (QoS 1, at-least-once) to a node's MQTT broker.")
         {
-            host, port, ports, sites, devices, rate, duration, readings, malformed, seed, startSeq, inFlight, threshold, sensors,
+            host, port, ports, sites, devices, rate, duration, readings, malformed, seed, startSeq, inFlight, threshold, sensors, credentials,
         };
         command.SetAction((parse, ct) =>
         {
+            Devices.DeviceCredentials? passwords = null;
+            if (parse.GetValue(credentials) is { } file)
+            {
+                try
+                {
+                    passwords = Devices.DeviceCredentials.ReadCredentialsFile(file.FullName, parse.GetValue(sites) ?? []);
+                }
+                catch (Exception ex) when (ex is Devices.DeviceFileException or IOException or UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine($"mesh sim: --credentials: {ex.Message}");
+                    return Task.FromResult(ExitCodes.Usage);
+                }
+            }
             var options = new SimulatorOptions
             {
                 Host = parse.GetValue(host)!,
@@ -45,6 +59,7 @@ public static class SimCommand
                 MaxInFlightPerDevice = parse.GetValue(inFlight),
                 Threshold = parse.GetValue(threshold),
                 Sensors = parse.GetValue(sensors),
+                Credentials = passwords,
             };
             return SimConsole.RunAsync(options, ct);
         });

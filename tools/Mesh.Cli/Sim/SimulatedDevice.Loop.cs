@@ -1,3 +1,5 @@
+using MQTTnet;
+
 namespace Mesh.Cli.Sim;
 
 internal sealed partial class SimulatedDevice
@@ -147,7 +149,9 @@ internal sealed partial class SimulatedDevice
         {
             try
             {
-                await _client.ConnectAsync(CurrentBroker, run.Running).ConfigureAwait(false);
+                var result = await _client.ConnectAsync(CurrentBroker, run.Running).ConfigureAwait(false);
+                if (result.ResultCode != MqttClientConnectResultCode.Success)
+                    throw new SimulatorException($"the broker refused device {Device}: {result.ResultCode}");
                 run.Counters.Reconnect();
                 return;
             }

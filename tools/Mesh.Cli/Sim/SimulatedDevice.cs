@@ -25,11 +25,12 @@ internal sealed partial class SimulatedDevice : IDisposable
     {
         Site = site;
         Device = device;
-        ClientId = $"{options.ClientIdPrefix}-{site}-{device}";
+        var password = options.Credentials?.Password(site, device);
+        ClientId = password is null ? $"{options.ClientIdPrefix}-{site}-{device}" : device;
         _topic = MeshTopics.Telemetry(new SiteId(site), new DeviceId(device));
         _readings = new DeviceReadings(options, site, device);
         _client = factory.CreateMqttClient();
-        _brokers = options.Brokers.Select(port => new MqttClientOptionsBuilder()
+        _brokers = options.Brokers.Select(port => WithPassword(new MqttClientOptionsBuilder(), device, password)
             .WithTcpServer(options.Host, port)
             .WithClientId(ClientId)
             .WithCleanSession(true)
@@ -39,6 +40,9 @@ internal sealed partial class SimulatedDevice : IDisposable
             .Build()).ToArray();
         _broker = index % _brokers.Length;
     }
+
+    private static MqttClientOptionsBuilder WithPassword(MqttClientOptionsBuilder builder, string device, string? password) =>
+        password is null ? builder : builder.WithCredentials(device, password);
 
     private MqttClientOptions CurrentBroker => _brokers[_broker];
 
@@ -66,7 +70,9 @@ internal sealed partial class SimulatedDevice : IDisposable
         {
             try
             {
-                await _client.ConnectAsync(CurrentBroker, ct).ConfigureAwait(false);
+                var result = await _client.ConnectAsync(CurrentBroker, ct).ConfigureAwait(false);
+                if (result.ResultCode != MqttClientConnectResultCode.Success)
+                    throw new SimulatorException($"the broker refused device {Device}: {result.ResultCode} {result.ReasonString}".TrimEnd());
                 _backoff.Reset();
                 return;
             }

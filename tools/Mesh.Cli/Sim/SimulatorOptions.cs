@@ -47,6 +47,14 @@ public sealed record SimulatorOptions
     /// run again against the same node without the node taking the readings for duplicates.</summary>
     public long StartSeq { get; init; } = 1;
 
+    /// <summary>Device passwords, for a node that requires credentials (the default): each device then connects with client
+    /// id = username = its device id and its password, and <see cref="ClientIdPrefix"/> is not used. Null: no credentials
+    /// (a node with <c>Node:Devices:AllowAnonymous=true</c>).</summary>
+    public Devices.DeviceCredentials? Credentials { get; init; }
+
+    /// <summary>The device ids of one site: <c>&lt;prefix&gt;-0001</c> … .</summary>
+    public IEnumerable<string> DeviceIds() => Enumerable.Range(1, Devices).Select(i => $"{DevicePrefix}-{i:D4}");
+
     /// <summary>MQTT client ids are <c>&lt;prefix&gt;-&lt;site&gt;-&lt;device&gt;</c>. Default <c>sim</c>.</summary>
     public string ClientIdPrefix { get; init; } = "sim";
 
@@ -106,6 +114,9 @@ public sealed record SimulatorOptions
             errors.Add("ClientIdPrefix must not be empty");
         if (!double.IsFinite(Threshold))
             errors.Add("Threshold must be a finite number");
+        if (Credentials is { } credentials && Devices is >= 1 and <= 100_000
+            && Sites.SelectMany(site => DeviceIds().Select(d => (site, d))).FirstOrDefault(x => credentials.Password(x.site, x.d) is null) is { site: not null } missing)
+            errors.Add($"Credentials has no password for device {missing.d} of site {missing.site}");
         if (MaxInFlightPerDevice is < 1 or > 1000)
             errors.Add($"MaxInFlightPerDevice {MaxInFlightPerDevice} must be within 1..1000");
         if (ConnectTimeout <= TimeSpan.Zero || AckTimeout <= TimeSpan.Zero || GiveUpAfter <= TimeSpan.Zero)
