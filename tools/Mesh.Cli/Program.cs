@@ -28,6 +28,7 @@ var root = new RootCommand("mesh: the Mesh edge/cloud agent mesh from the comman
     BenchCommand.Create(),
     NodeCommand.Create(),
     ReplayCommand.Create(),
+    Mesh.Cli.Chaos.ChaosCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -31,7 +31,10 @@ public sealed class TestDevice : IAsyncDisposable
         _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)).Build());
 
     /// <summary>Publishes at QoS 1; true when the broker acknowledged with success.</summary>
-    public async Task<bool> PublishAsync(string topic, string payload)
+    public Task<bool> PublishAsync(string topic, string payload) => PublishAsync(topic, Encoding.UTF8.GetBytes(payload));
+
+    /// <summary>Publishes raw bytes at QoS 1 (a payload need not be text); true when the broker acknowledged with success.</summary>
+    public async Task<bool> PublishAsync(string topic, byte[] payload)
     {
         var result = await _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
