@@ -9,7 +9,63 @@ public static class ChaosCommand
     public static Command Create() => new("chaos", "Fuzz the inputs and break the processes, then check nothing acknowledged was lost (docs/RELIABILITY.md)")
     {
         FuzzCommand(),
+        RunCommand(),
+        HubCommand(),
     };
+
+    private static Command RunCommand()
+    {
+        var duration = new Option<TimeSpan>("--duration") { Description = "How long the devices publish and the faults strike (e.g. 00:05:00)", DefaultValueFactory = _ => TimeSpan.FromSeconds(60) };
+        var nodes = new Option<int>("--nodes") { Description = "Nodes, each its own process and site", DefaultValueFactory = _ => 2 };
+        var devices = new Option<int>("--devices") { Description = "Simulated devices per node", DefaultValueFactory = _ => 5 };
+        var rate = new Option<double>("--rate") { Description = "Readings per second per node", DefaultValueFactory = _ => 25 };
+        var malformed = new Option<double>("--malformed") { Description = "Share of malformed readings", DefaultValueFactory = _ => 0.02 };
+        var every = new Option<TimeSpan>("--fault-every") { Description = "Time between faults (node SIGKILL, partition, hub SIGKILL, in turn)", DefaultValueFactory = _ => TimeSpan.FromSeconds(6) };
+        var seed = new Option<int>("--seed") { Description = "Seed of the simulated devices", DefaultValueFactory = _ => 1 };
+        var rounds = new Option<int?>("--rounds") { Description = "Exactly this many rounds of faults (node kill, partition, hub kill), however long they take; default: until --duration is up" };
+        var data = new Option<DirectoryInfo?>("--data") { Description = "Keep the hub's and nodes' files and logs here (default: a temporary folder, removed)" };
+        var command = new Command("run", "A hub and nodes as processes under load, with faults on a schedule; then check nothing acknowledged was lost, nothing was done twice, every chain verifies")
+        {
+            duration, nodes, devices, rate, malformed, every, seed, rounds, data,
+        };
+        command.SetAction(async (r, ct) =>
+        {
+            var options = new Run.ChaosRunOptions
+            {
+                Duration = r.GetValue(duration), Nodes = r.GetValue(nodes), DevicesPerNode = r.GetValue(devices), Rate = r.GetValue(rate),
+                Malformed = r.GetValue(malformed), FaultEvery = r.GetValue(every), Seed = r.GetValue(seed), Rounds = r.GetValue(rounds), DataDirectory = r.GetValue(data)?.FullName,
+            };
+            if (options.Validate() is { Count: > 0 } errors)
+            {
+                foreach (var e in errors)
+                    Console.Error.WriteLine($"mesh chaos run: {e}");
+                return ExitCodes.Usage;
+            }
+            var report = await new Run.ChaosRunner(options, Console.WriteLine).RunAsync(ct).ConfigureAwait(false);
+            Run.ChaosSummary.Print(report, Console.WriteLine);
+            return report.Passed ? ExitCodes.Ok : ExitCodes.Failure;
+        });
+        return command;
+    }
+
+    private static Command HubCommand()
+    {
+        var port = new Option<int>("--port") { Required = true };
+        var data = new Option<string>("--data") { Required = true };
+        var token = new Option<string>("--token-sha256") { Required = true };
+        var command = new Command("hub", "Run the hub of 'mesh chaos run' (started by it)") { port, data, token };
+        command.Hidden = true;
+        command.SetAction(async (r, ct) =>
+        {
+            var app = Mesh.Hub.HubApp.Build([
+                $"--Hub:Url=http://127.0.0.1:{r.GetValue(port)}", $"--Hub:DataPath={r.GetValue(data)}", "--Logging:LogLevel:Default=Warning",
+                "--Hub:Access:Tokens:0:Name=chaos", $"--Hub:Access:Tokens:0:Role={Mesh.Hub.Access.AccessRoles.Admin}", $"--Hub:Access:Tokens:0:Sha256={r.GetValue(token)}"]);
+            await app.StartAsync(ct).ConfigureAwait(false);
+            await Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.WaitForShutdownAsync(app, ct).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
 
     private static Command FuzzCommand()
     {

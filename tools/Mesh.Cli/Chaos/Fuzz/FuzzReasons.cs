@@ -8,10 +8,14 @@ public static partial class FuzzReasons
 {
     public static string Category(string message)
     {
-        var text = Quoted().Replace(message, "'…'");
+        var text = Timestamp().Replace(message, "TIME");
+        text = Quoted().Replace(text, "'…'");
         text = Numbers().Replace(text, "N");
         return text.Length <= 90 ? text : text[..90] + "…";
     }
+
+    [GeneratedRegex(@"\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})?")]
+    private static partial Regex Timestamp();
 
     [GeneratedRegex("'[^']*'|\"[^\"]*\"|\\([^)]*\\)")]
     private static partial Regex Quoted();
