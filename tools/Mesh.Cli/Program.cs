@@ -30,6 +30,7 @@ var root = new RootCommand("mesh: the Mesh edge/cloud agent mesh from the comman
     ReplayCommand.Create(),
     Mesh.Cli.Devices.DeviceCommand.Create(),
     Mesh.Cli.Broker.BrokerCommand.Create(),
+    Mesh.Cli.Chaos.ChaosCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Mesh.Hub.Storage;
 using Mesh.Protocol.Grpc;
+using Microsoft.Extensions.Options;
 
 namespace Mesh.Hub.Sync;
 
@@ -10,13 +11,14 @@ namespace Mesh.Hub.Sync;
 /// head; then per batch, verify the whole batch, commit it, and only then ack. Any refusal ends the stream with an
 /// <see cref="RpcException"/> (see <see cref="SyncRefusal"/>); the node reconnects, says hello and resends from the ack.
 /// </summary>
-public sealed class AuditSyncService(AuditIngest ingest, NodeLeases leases, SyncAdmission admission, IHostApplicationLifetime lifetime, ILogger<AuditSyncService> logger)
+public sealed class AuditSyncService(AuditIngest ingest, NodeLeases leases, SyncAdmission admission, IHostApplicationLifetime lifetime,
+    IOptions<HubOptions> options, ILogger<AuditSyncService> logger)
     : AuditSync.AuditSyncBase
 {
     public override async Task Sync(IAsyncStreamReader<NodeMessage> requestStream, IServerStreamWriter<HubMessage> responseStream, ServerCallContext context)
     {
         var callCancelled = context.CancellationToken;
-        if (!await requestStream.MoveNext(callCancelled).ConfigureAwait(false))
+        if (!await NextAsync(requestStream, "", callCancelled).ConfigureAwait(false))
             return;
         var first = requestStream.Current;
         if (first.BodyCase != NodeMessage.BodyOneofCase.Hello)
@@ -35,7 +37,7 @@ public sealed class AuditSyncService(AuditIngest ingest, NodeLeases leases, Sync
         {
             var greeted = ingest.Hello(hello);
             await responseStream.WriteAsync(Ack(Accepted(hello.NodeId, greeted)), streamCancelled.Token).ConfigureAwait(false);
-            while (await requestStream.MoveNext(streamCancelled.Token).ConfigureAwait(false))
+            while (await NextAsync(requestStream, hello.NodeId, streamCancelled.Token).ConfigureAwait(false))
             {
                 var message = requestStream.Current;
                 if (message.BodyCase != NodeMessage.BodyOneofCase.Batch)
@@ -54,6 +56,29 @@ public sealed class AuditSyncService(AuditIngest ingest, NodeLeases leases, Sync
             HubLog.StreamSuperseded(logger, hello.NodeId);
             throw SyncRefusal.OfStream(hello.NodeId, SyncProblem.Superseded,
                 "a newer sync stream from this node took over; this one ends").ToRpcException();
+        }
+    }
+
+    /// <summary>
+    /// The next message, or a refusal that says why it cannot be read: larger than Hub:MaxReceiveMessageBytes (gRPC's own
+    /// ResourceExhausted names no limit and no key), or bytes that are not a NodeMessage (gRPC would answer Unknown and log
+    /// an error). Either way the stream ends refused and recorded like any other sync problem; the hub goes on.
+    /// </summary>
+    private async Task<bool> NextAsync(IAsyncStreamReader<NodeMessage> stream, string nodeId, CancellationToken ct)
+    {
+        try
+        {
+            return await stream.MoveNext(ct).ConfigureAwait(false);
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.ResourceExhausted)
+        {
+            throw Refuse(nodeId, SyncRefusal.OfStream(nodeId, SyncProblem.MessageTooLarge,
+                $"a message is larger than {options.Value.MaxReceiveMessageBytes} bytes (Hub:MaxReceiveMessageBytes): send smaller batches"));
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            throw Refuse(nodeId, SyncRefusal.OfStream(nodeId, SyncProblem.Malformed,
+                $"the message is not a valid NodeMessage: {ex.Message.TrimEnd('.')}"));
         }
     }
 
@@ -85,7 +110,8 @@ public sealed class AuditSyncService(AuditIngest ingest, NodeLeases leases, Sync
 
     private RpcException Refuse(string nodeId, SyncRefusal refusal)
     {
-        if (refusal.Problem is SyncProblem.HelloRequired or SyncProblem.DuplicateHello or SyncProblem.InvalidHello)
+        if (refusal.Problem is SyncProblem.HelloRequired or SyncProblem.DuplicateHello or SyncProblem.InvalidHello or SyncProblem.MessageTooLarge
+            or SyncProblem.Malformed)
             HubLog.SyncRefused(logger, nodeId, refusal.Problem, refusal.FirstBadSequence, refusal.Message);
         return refusal.ToRpcException();
     }

@@ -34,4 +34,7 @@ public enum SyncProblem
 
     /// <summary>The hub serves <c>Hub:MaxSyncStreams</c> streams already; retry after the <c>retry-after-ms</c> trailer's wait.</summary>
     Overloaded,
+
+    /// <summary>A message is larger than <c>Hub:MaxReceiveMessageBytes</c>.</summary>
+    MessageTooLarge,
 }

@@ -26,7 +26,7 @@ public sealed record SyncRefusal(SyncProblem Problem, long FirstBadSequence, str
         SyncProblem.WrongNode or SyncProblem.WrongSite => StatusCode.PermissionDenied,
         SyncProblem.Superseded => StatusCode.Aborted,
         SyncProblem.StorageUnavailable => StatusCode.Unavailable,
-        SyncProblem.Overloaded => StatusCode.ResourceExhausted,
+        SyncProblem.Overloaded or SyncProblem.MessageTooLarge => StatusCode.ResourceExhausted,
         _ => StatusCode.Unknown,
     };
 

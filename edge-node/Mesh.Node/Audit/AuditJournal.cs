@@ -37,25 +37,17 @@ public sealed partial class AuditJournal : IAsyncDisposable
         _clock = clock;
         _options = options;
         _logger = logger;
-        _conn = AuditJournalStore.OpenWriter(path);
-        var last = AuditJournalStore.ReadLast(_conn);
-        if (last is not null)
+        try
         {
-            var check = AuditRecordCodec.ComputeHash(AuditRecordCodec.Encode(last));
-            if (!check.AsSpan().SequenceEqual(last.Hash.Span))
-                throw new InvalidOperationException($"audit journal {path}: the last record (sequence {last.Sequence}) does not match its hash; run 'mesh audit verify --journal {path}'");
-            if (last.NodeId != nodeId)
-                throw new InvalidOperationException($"audit journal {path} belongs to node '{last.NodeId}', not '{nodeId}'");
-            _clock.Restore(last.Hlc);
-            _head = new ChainHead(last.Sequence, last.Hash);
+            _conn = AuditJournalStore.OpenWriter(path);
+            (_head, _pruner) = Open(path, nodeId, options);
         }
-        else
+        catch (SqliteException ex) when (JournalDamagedException.IsDamage(ex))
         {
-            _head = ChainHead.Genesis;
+            _conn?.Dispose();
+            throw new JournalDamagedException(path, ex);
         }
         _committedHead = _head.Sequence;
-        _pruner = new JournalPruner(_conn, options.RedeliveryWindow);
-        RestoreBudget();
         _insert = _conn.CreateCommand();
         _insert.CommandText = "INSERT INTO audit (seq, kind, device, message_key, canonical, hash) VALUES ($seq, $kind, $device, $key, $canonical, $hash)";
         foreach (var p in new[] { "$seq", "$kind", "$device", "$key", "$canonical", "$hash" })
@@ -65,6 +57,27 @@ public sealed partial class AuditJournal : IAsyncDisposable
         _exists.Parameters.Add(new SqliteParameter { ParameterName = "$key" });
         _exists.Parameters.Add(new SqliteParameter { ParameterName = "$kind" });
         _writer = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>Reads the head (checking the last record against its hash) and the pruning and budget state: every
+    /// first read of the file, so a damaged page among them is found here, before the node starts.</summary>
+    private (ChainHead Head, JournalPruner Pruner) Open(string path, string nodeId, JournalOptions options)
+    {
+        var last = AuditJournalStore.ReadLast(_conn);
+        var head = ChainHead.Genesis;
+        if (last is not null)
+        {
+            var check = AuditRecordCodec.ComputeHash(AuditRecordCodec.Encode(last));
+            if (!check.AsSpan().SequenceEqual(last.Hash.Span))
+                throw new InvalidOperationException($"audit journal {path}: the last record (sequence {last.Sequence}) does not match its hash; run 'mesh audit verify --journal {path}'");
+            if (last.NodeId != nodeId)
+                throw new InvalidOperationException($"audit journal {path} belongs to node '{last.NodeId}', not '{nodeId}'");
+            _clock.Restore(last.Hlc);
+            head = new ChainHead(last.Sequence, last.Hash);
+        }
+        var pruner = new JournalPruner(_conn, options.RedeliveryWindow);
+        RestoreBudget();
+        return (head, pruner);
     }
 
     public string Path { get; }

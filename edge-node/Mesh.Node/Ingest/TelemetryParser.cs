@@ -20,6 +20,10 @@ public static partial class TelemetryParser
             return TelemetryParse.Fail($"payload is {payload.Length} bytes; the limit is {options.MaxPayloadBytes}");
         if (payload.Length == 0)
             return TelemetryParse.Fail("payload is empty");
+        // The JSON reader checks structure, not the UTF-8 inside strings: a bad sequence there would only surface as an
+        // exception when a string is read, so the whole payload is checked here.
+        if (InvalidUtf8At(payload) is { } bad)
+            return TelemetryParse.Fail($"payload is not valid UTF-8 at byte {bad}");
         try
         {
             return ParseJson(site, device, payload, now, options);
@@ -40,7 +44,7 @@ public static partial class TelemetryParser
         List<Metric>? metrics = null;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            var name = reader.GetString();
+            var name = ReadString(ref reader);
             reader.Read();
             switch (name)
             {
@@ -48,7 +52,7 @@ public static partial class TelemetryParser
                     if (ts is not null) return TelemetryParse.Fail("field 'ts' appears twice");
                     if (reader.TokenType != JsonTokenType.String)
                         return TelemetryParse.Fail($"field 'ts' must be an ISO-8601 string, not {Describe(reader.TokenType)}");
-                    var text = reader.GetString();
+                    var text = ReadString(ref reader);
                     if (text is null || !IsoTimestamp().IsMatch(text)
                         || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
                         return TelemetryParse.Fail($"field 'ts' is not an ISO-8601 timestamp with an offset (2026-11-23T19:00:00.000Z): '{Truncate(text)}'");
@@ -91,7 +95,7 @@ public static partial class TelemetryParser
         var list = new List<Metric>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            var name = reader.GetString()!;
+            var name = ReadString(ref reader);
             reader.Read();
             if (!IsValidMetricName(name))
                 return (null, $"metric name '{Truncate(name)}' must be 1-64 characters of A-Z a-z 0-9 _ . -");
@@ -113,6 +117,30 @@ public static partial class TelemetryParser
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})$")]
     private static partial System.Text.RegularExpressions.Regex IsoTimestamp();
+
+    /// <summary>The string at the reader; an escape that decodes to half a surrogate pair (<c>"\ud800"</c>) is refused as
+    /// invalid JSON at its byte offset, as the reader refuses other bad escapes, rather than thrown as it is by GetString.</summary>
+    private static string ReadString(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new JsonException(ex.Message, null, null, reader.TokenStartIndex);
+        }
+    }
+
+    private static int? InvalidUtf8At(ReadOnlySpan<byte> payload)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(payload))
+            return null;
+        var at = 0;
+        while (System.Text.Rune.DecodeFromUtf8(payload[at..], out _, out var consumed) == System.Buffers.OperationStatus.Done)
+            at += consumed;
+        return at;
+    }
 
     private static bool IsValidMetricName(string name) =>
         name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');

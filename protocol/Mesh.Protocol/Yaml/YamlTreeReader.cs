@@ -15,9 +15,11 @@ internal sealed partial class YamlTreeReader
     private readonly Parser _parser;
     private readonly YamlDocumentKind _kind;
     private readonly YamlDiagnostics _diagnostics;
+    private readonly LineMap _lines;
 
     private YamlTreeReader(string text, YamlDocumentKind kind, YamlDiagnostics diagnostics)
     {
+        _lines = new LineMap(text);
         _parser = new Parser(new StringReader(text));
         _kind = kind;
         _diagnostics = diagnostics;
@@ -33,14 +35,14 @@ internal sealed partial class YamlTreeReader
         }
         catch (YamlException ex)
         {
-            AddSyntaxError(text, At(ex.Start), "YAML syntax error: " + ex.Message.TrimEnd('.'), diagnostics);
+            AddSyntaxError(text, reader.At(ex.Start), "YAML syntax error: " + ex.Message.TrimEnd('.'), diagnostics);
             return null;
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException)
         {
             // YamlDotNet has thrown these (not YamlException) on some malformed flow collections; the last event it
             // produced is the best position there is.
-            var at = reader._parser.Current is { } last ? At(last.Start) : TextPosition.Start;
+            var at = reader._parser.Current is { } last ? reader.At(last.Start) : TextPosition.Start;
             AddSyntaxError(text, at, "YAML syntax error: the text after this point cannot be parsed; look for an unclosed '[' or '{', or a stray ':' inside one", diagnostics);
             return null;
         }
@@ -146,7 +148,10 @@ internal sealed partial class YamlTreeReader
 
     private const string CoreTagPrefix = "tag:yaml.org,2002:";
 
-    private static TextPosition At(Mark mark) => new(checked((int)mark.Line), checked((int)mark.Column));
+    /// <summary>The position of <paramref name="mark"/> counted from its character index, in lines ended by '\n' only: the
+    /// parser also ends lines at '\r', U+0085, U+2028 and U+2029 (YAML 1.1), which editors do not, so its own line and
+    /// column would point past the line a person sees.</summary>
+    private TextPosition At(Mark mark) => _lines.At(checked((int)mark.Index));
 
     private sealed class TooDeepException(TextPosition at) : Exception("too deep")
     {

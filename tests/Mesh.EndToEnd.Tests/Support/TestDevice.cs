@@ -47,10 +47,16 @@ public sealed class TestDevice : IAsyncDisposable
         _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)).Build());
 
     /// <summary>Publishes at QoS 1; true when the broker acknowledged with success.</summary>
-    public async Task<bool> PublishAsync(string topic, string payload) => (await PublishWithResultAsync(topic, payload)).IsSuccess;
+    public Task<bool> PublishAsync(string topic, string payload) => PublishAsync(topic, Encoding.UTF8.GetBytes(payload));
+
+    /// <summary>Publishes raw bytes at QoS 1 (a payload need not be text); true when the broker acknowledged with success.</summary>
+    public async Task<bool> PublishAsync(string topic, byte[] payload) => (await PublishWithResultAsync(topic, payload)).IsSuccess;
 
     /// <summary>Publishes at QoS 1; the broker's PUBACK (its reason code says why a refusal was refused, with MQTT 5).</summary>
-    public Task<MqttClientPublishResult> PublishWithResultAsync(string topic, string payload) =>
+    public Task<MqttClientPublishResult> PublishWithResultAsync(string topic, string payload) => PublishWithResultAsync(topic, Encoding.UTF8.GetBytes(payload));
+
+    /// <summary>Publishes raw bytes at QoS 1; the broker's PUBACK.</summary>
+    public Task<MqttClientPublishResult> PublishWithResultAsync(string topic, byte[] payload) =>
         _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
 

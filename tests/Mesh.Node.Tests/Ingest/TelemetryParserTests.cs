@@ -80,4 +80,31 @@ public sealed class TelemetryParserTests
 
         Parse("{\"ts\":\"2026-11-23T18:59:59Z\",\"seq\":1,\"metrics\":{" + metrics + "}}").Error.ShouldNotBeNull().ShouldContain("more than 64 metrics");
     }
+
+    /// <summary>Found by 'mesh chaos fuzz --kind payload --seed 1' (input #56): a byte that is not UTF-8 inside a JSON
+    /// string made the parser throw instead of refusing the payload, so the message was never acknowledged.</summary>
+    [Fact]
+    public void Parse_InvalidUtf8InsideString_IsRefusedWithItsByteOffset()
+    {
+        byte[] payload = [.. Encoding.UTF8.GetBytes("{\"ts\":\"2P026-1-23T13:15:54.000Z"), 0xCB, .. Encoding.UTF8.GetBytes(",\"seq\":420964,\"metric{\"x\":79.115}}")];
+
+        var result = TelemetryParser.Parse(new SiteId("site-a"), new DeviceId("dev-1"), payload, Now, Options);
+
+        result.Observation.ShouldBeNull();
+        result.Error.ShouldBe("payload is not valid UTF-8 at byte 31");
+    }
+
+    /// <summary>Found by 'mesh chaos fuzz --kind payload --seed 1' (input #143): an escape for half a surrogate pair made
+    /// the parser throw instead of refusing the payload.</summary>
+    [Theory]
+    [InlineData("""{"ts":"\ud800","seq":704213,"metrics":{"t-1":68.035}}""", 6)]
+    [InlineData("""{"ts":"2026-11-23T18:59:00Z","seq":1,"metrics":{"\udc00x":1}}""", 48)]
+    [InlineData("""{"\ud800":1,"ts":"2026-11-23T18:59:00Z","seq":1,"metrics":{"x":1}}""", 1)]
+    public void Parse_LoneSurrogateEscape_IsRefusedAsInvalidJsonAtItsByte(string json, int at)
+    {
+        var result = Parse(json);
+
+        result.Observation.ShouldBeNull();
+        result.Error.ShouldNotBeNull().ShouldStartWith($"invalid JSON at byte {at}: ");
+    }
 }

@@ -1,0 +1,116 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Mesh.Hub.Tests.Support;
+using Mesh.Protocol.Grpc;
+
+namespace Mesh.Hub.Tests.Fuzz;
+
+/// <summary>
+/// Bytes no node would send, straight onto the hub's node-facing RPCs through a raw marshaller: a message over
+/// Hub:MaxReceiveMessageBytes, bytes that are not protobuf, a protobuf of the wrong shape. On the sync stream each is
+/// refused with a status, a detail and the mesh-problem trailer that name the reason, and the hub's sync-refused log entry
+/// (where the hub records sync problems). On Watch and Exchange gRPC reads the request before the hub sees it: an
+/// oversized one is refused ResourceExhausted, an undecodable one Unknown, with the reason only in gRPC's own error log
+/// (docs/RELIABILITY.md). Either way the hub stays up and a good node's stream that follows is served.
+/// </summary>
+public sealed class MalformedGrpcTests
+{
+    private const int MaxReceive = 64 * 1024;
+
+    private static readonly Marshaller<byte[]> Raw = Marshallers.Create(b => b, b => b);
+
+    private static readonly Method<byte[], byte[]> Sync = new(MethodType.DuplexStreaming, AuditSync.Descriptor.FullName, "Sync", Raw, Raw);
+
+    private static readonly Method<byte[], byte[]> Watch = new(MethodType.ServerStreaming, NodeControl.Descriptor.FullName, "Watch", Raw, Raw);
+
+    private static readonly Method<byte[], byte[]> Exchange = new(MethodType.Unary, SiteGossip.Descriptor.FullName, "Exchange", Raw, Raw);
+
+    public static TheoryData<string> BadBytes => new() { "oversized", "not-protobuf", "truncated" };
+
+    private static byte[] Bytes(string kind) => kind switch
+    {
+        "oversized" => Hello(new string('x', MaxReceive + 1)),
+        "not-protobuf" => [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01],
+        // A hello whose length prefix promises more bytes than follow.
+        "truncated" => Hello("edge-1")[..^3],
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    private static byte[] Hello(string nodeId) =>
+        new NodeMessage { Hello = new SyncHello { NodeId = nodeId, Site = TestChain.Site } }.ToByteArray();
+
+    [Theory]
+    [MemberData(nameof(BadBytes))]
+    public async Task SyncStream_BadBytes_RefusedWithReasonRecordedAndAGoodNodeServed(string kind)
+    {
+        await using var hub = await HubHarness.StartAsync($"--Hub:MaxReceiveMessageBytes={MaxReceive}");
+        using var channel = GrpcChannel.ForAddress(hub.Address, new GrpcChannelOptions { MaxSendMessageSize = null });
+
+        var ex = await Should.ThrowAsync<RpcException>(async () =>
+        {
+            using var call = channel.CreateCallInvoker().AsyncDuplexStreamingCall(Sync, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(15)));
+            await call.RequestStream.WriteAsync(Bytes(kind));
+            await call.ResponseStream.MoveNext();
+        });
+
+        var problem = kind == "oversized" ? "MessageTooLarge" : "Malformed";
+        ex.StatusCode.ShouldBe(kind == "oversized" ? StatusCode.ResourceExhausted : StatusCode.InvalidArgument, ex.ToString());
+        ex.Trailers.GetValue("mesh-problem").ShouldBe(problem, ex.Status.Detail);
+        ex.Status.Detail.ShouldContain(kind == "oversized" ? "Hub:MaxReceiveMessageBytes" : "not a valid NodeMessage");
+        hub.Logs.Entries.ShouldContain(e => e.EventId.Id == 14 && e.Message.Contains(problem), string.Join("\n", hub.Logs.Entries));
+        await GoodNodeServedAsync(hub);
+    }
+
+    /// <summary>Field 1 (the hello) as a varint instead of a message: protobuf keeps it as an unknown field, so the
+    /// message reads as one with no body, and the stream is refused for that.</summary>
+    [Fact]
+    public async Task SyncStream_WrongWireType_RefusedAsAStreamWithoutHello()
+    {
+        await using var hub = await HubHarness.StartAsync();
+        using var channel = GrpcChannel.ForAddress(hub.Address);
+
+        var ex = await Should.ThrowAsync<RpcException>(async () =>
+        {
+            using var call = channel.CreateCallInvoker().AsyncDuplexStreamingCall(Sync, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(15)));
+            await call.RequestStream.WriteAsync([0x08, 0x96, 0x01]);
+            await call.ResponseStream.MoveNext();
+        });
+
+        ex.StatusCode.ShouldBe(StatusCode.FailedPrecondition);
+        ex.Trailers.GetValue("mesh-problem").ShouldBe("HelloRequired");
+        await GoodNodeServedAsync(hub);
+    }
+
+    [Theory]
+    [MemberData(nameof(BadBytes))]
+    public async Task ControlAndGossip_BadBytes_RefusedWithReasonAndAGoodNodeServed(string kind)
+    {
+        await using var hub = await HubHarness.StartAsync($"--Hub:MaxReceiveMessageBytes={MaxReceive}");
+        using var channel = GrpcChannel.ForAddress(hub.Address, new GrpcChannelOptions { MaxSendMessageSize = null });
+        var invoker = channel.CreateCallInvoker();
+        hub.Logs.Expect(e => e.Category.StartsWith("Grpc.AspNetCore.Server", StringComparison.Ordinal) && e.Exception is InvalidProtocolBufferException);
+        var options = new CallOptions(deadline: DateTime.UtcNow.AddSeconds(15));
+
+        var watch = await Should.ThrowAsync<RpcException>(async () =>
+        {
+            using var call = invoker.AsyncServerStreamingCall(Watch, null, options, Bytes(kind));
+            await call.ResponseStream.MoveNext();
+        });
+        var gossip = await Should.ThrowAsync<RpcException>(async () => await invoker.AsyncUnaryCall(Exchange, null, options, Bytes(kind)));
+
+        foreach (var ex in new[] { watch, gossip })
+            ex.StatusCode.ShouldBe(kind == "oversized" ? StatusCode.ResourceExhausted : StatusCode.Unknown, ex.ToString());
+        if (kind != "oversized")
+            hub.Logs.Entries.Count(e => e.Exception is InvalidProtocolBufferException).ShouldBe(2, "gRPC logs why it refused each");
+        await GoodNodeServedAsync(hub);
+    }
+
+    private static async Task GoodNodeServedAsync(HubHarness hub)
+    {
+        var chain = new TestChain();
+        await using var session = await SyncSession.StartAsync(hub.Client);
+        (await session.SendAsync(chain.Next(5))).AckedSeq.ShouldBe(5UL);
+        (await hub.NodeAsync()).LastSeq.ShouldBe(5);
+    }
+}
