@@ -35,13 +35,14 @@ internal sealed class ChaosNode : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static async Task<ChaosNode> StartAsync(string nodeId, string site, string dataDirectory, int hubPort)
+    /// <param name="extra">More node settings (the site's devices file).</param>
+    public static async Task<ChaosNode> StartAsync(string nodeId, string site, string dataDirectory, int hubPort, params string[] extra)
     {
         Directory.CreateDirectory(dataDirectory);
         var proxy = FaultProxy.Start(hubPort);
         var port = ChildProcess.FreePort();
         string[] args = ["node", "run", $"--Node:NodeId={nodeId}", $"--Node:Site={site}", $"--Node:DataDirectory={dataDirectory}",
-            $"--Node:Mqtt:Port={port}", $"--Node:Sync:HubUrl={proxy.Url}", "--Node:Sync:MaxBackoff=00:00:01", "--Logging:LogLevel:Default=Warning"];
+            $"--Node:Mqtt:Port={port}", $"--Node:Sync:HubUrl={proxy.Url}", "--Node:Sync:MaxBackoff=00:00:01", "--Logging:LogLevel:Default=Warning", .. extra];
         var node = new ChaosNode(nodeId, site, dataDirectory, port, proxy, args, Path.Combine(dataDirectory, "node.log"));
         await node._process.WaitForPortAsync(port, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         return node;

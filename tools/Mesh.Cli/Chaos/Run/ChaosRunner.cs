@@ -42,14 +42,22 @@ public sealed class ChaosRunner(ChaosRunOptions options, Action<string> say)
         var nodes = new List<ChaosNode>();
         try
         {
+            // Devices connect with their own credentials, as on a real site (the default a node runs with).
+            var credentials = new List<Devices.DeviceCredentials>();
             for (var i = 0; i < options.Nodes; i++)
-                nodes.Add(await ChaosNode.StartAsync($"chaos-{i + 1}", $"site-{(char)('a' + i)}", Path.Combine(root, $"chaos-{i + 1}"), hub.Port).ConfigureAwait(false));
+            {
+                var site = $"site-{(char)('a' + i)}";
+                var (devicesFile, siteCredentials) = Demo.DemoDevices.Provision(root, site, options.DevicesPerNode, 0);
+                credentials.Add(siteCredentials);
+                nodes.Add(await ChaosNode.StartAsync($"chaos-{i + 1}", site, Path.Combine(root, $"chaos-{i + 1}"), hub.Port, devicesFile).ConfigureAwait(false));
+            }
             say($"hub on {hub.Port}, {nodes.Count} node(s); {options.DevicesPerNode} devices and {options.Rate} readings/s each, for {options.Duration.TotalSeconds:F0} s; a fault every {options.FaultEvery.TotalSeconds:F0} s");
             var acked = new long[nodes.Count];
             var sims = nodes.Select((n, i) => new SensorSimulator().RunAsync(new SimulatorOptions
             {
                 Port = n.MqttPort, Sites = [n.Site], Devices = options.DevicesPerNode, Rate = options.Rate, Duration = options.Duration,
                 MalformedShare = options.Malformed, Seed = options.Seed + i, ClientIdPrefix = $"sim-{i}", GiveUpAfter = TimeSpan.FromMinutes(3),
+                Credentials = credentials[i],
             }, new Progress<SimulationProgress>(p => Interlocked.Exchange(ref acked[i], p.Acknowledged)), ct)).ToList();
 
             var faults = FaultsAsync(hub, nodes, clock, () => acked.Sum(), ct);
