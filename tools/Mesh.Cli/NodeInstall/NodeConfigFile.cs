@@ -47,9 +47,16 @@ public static class NodeConfigFile
     /// and checked by the node's own host and validator: the node would refuse exactly what this refuses.</summary>
     /// <exception cref="OptionsValidationException">A <c>Node:*</c> setting is invalid; each failure names its key.</exception>
     /// <exception cref="InvalidDataException">The file is not valid JSON.</exception>
-    public static NodeOptions Load(string file, params string[] overrides)
+    public static NodeOptions Load(string file, params string[] overrides) => LoadWithEnrollment(file, overrides).Options;
+
+    /// <summary><see cref="Load"/>, and the enrollment token the file sets (<c>Node:Enrollment:Token</c>), if any.</summary>
+    public static (NodeOptions Options, string? EnrollmentToken) LoadWithEnrollment(string file, params string[] overrides)
     {
         using var host = NodeHost.Build([$"--{NodeHost.ConfigFileKey}={file}", .. overrides], b => b.Logging.ClearProviders());
-        return host.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
+        var token = host.Services.GetRequiredService<IConfiguration>()[EnrollmentTokenKey];
+        return (host.Services.GetRequiredService<IOptions<NodeOptions>>().Value, string.IsNullOrEmpty(token) ? null : token);
     }
+
+    /// <summary>Where the node looks for its one-time enrollment token (docs/OPERATIONS.md).</summary>
+    public const string EnrollmentTokenKey = "Node:Enrollment:Token";
 }
