@@ -104,6 +104,7 @@ public static class NodeServiceCollectionExtensions
 
         services.AddSingleton<LocalPolicyFile>();
         services.AddHostedService(sp => sp.GetRequiredService<LocalPolicyFile>());
+        services.AddHostedService<Telemetry.NodeTelemetryRegistration>();
         services.AddSingleton<LocalApprovals>();
         services.AddSingleton<MemberRemovals>();
         services.AddSingleton<IngestPipeline>();
