@@ -126,6 +126,19 @@ public sealed class NodeInstallTests(HubFixture hub) : IClassFixture<HubFixture>
         Directory.Exists(Path.Combine(prefix, "opt/mesh/releases/1.0.0")).ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task Install_FolderBuiltForAnotherRuntime_RefusedNamingBothAndNothingWritten()
+    {
+        using var dir = new TempDirectory();
+        var prefix = dir.Sub("root");
+        var (built, other) = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.Arm64
+            ? ("linux-arm64", "linux-x64") : ("linux-x64", "linux-arm64");
+        var result = await InstallAsync(prefix, "1.0.0", "--runtime", other, "--node-id", "inst-rt", "--site", "site-x", "--hub", "http://127.0.0.1:1");
+        result.ExitCode.ShouldBe(1, result.ToString());
+        result.Stdout.ShouldContain($"is built for {built}, not {other}");
+        Directory.Exists(prefix).ShouldBeFalse();
+    }
+
     private Task<MeshCli.Result> FirstInstallAsync(string prefix, string nodeId) =>
         InstallAsync(prefix, "1.0.0", "--node-id", nodeId, "--site", "site-inst", "--hub", hub.Hub.Address.ToString(),
             "--status-url", $"http://127.0.0.1:{NodeProcess.FreePort()}", "--mqtt-port", NodeProcess.FreePort().ToString());

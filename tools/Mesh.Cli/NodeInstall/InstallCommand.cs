@@ -12,7 +12,7 @@ public static class InstallCommand
     public static Command Create()
     {
         var prefix = new Option<string>("--prefix") { Description = "where to lay it out (/etc/mesh, /var/lib/mesh, /opt/mesh and the unit under it)", DefaultValueFactory = _ => "/" };
-        var runtime = new Option<string>("--runtime") { Description = "target runtime: linux-x64 or linux-arm64 (default: this machine's)" };
+        var runtime = new Option<string>("--runtime") { Description = "target runtime: linux-x64 or linux-arm64 (default: the --from folder's, else this machine's)" };
         runtime.AcceptOnlyFromAmong(ReleaseFiles.Runtimes);
         var from = new Option<string?>("--from") { Description = "a folder already made by 'dotnet publish' of mesh-node (default: publish it now, self-contained)" };
         var project = new Option<string?>("--project") { Description = $"the node's project to publish (default: {NodePublisher.ProjectPath} above the working directory)" };
@@ -45,7 +45,10 @@ public static class InstallCommand
             {
                 return Usage(e.Message);
             }
-            var rid = parse.GetValue(runtime) ?? ReleaseFiles.HostRuntime;
+            var published = parse.GetValue(from);
+            var rid = parse.GetValue(runtime)
+                ?? (published is not null && File.Exists(Path.Combine(published, InstallLayout.ServiceName)) ? ReleaseFiles.RuntimeOf(Path.Combine(published, InstallLayout.ServiceName)) : null)
+                ?? ReleaseFiles.HostRuntime;
             var ids = (parse.GetValue(nodeId), parse.GetValue(site), parse.GetValue(hub));
             NodeConfigSettings? settings = null;
             if (ids is ({ } n, { } s, { } h))
@@ -61,7 +64,6 @@ public static class InstallCommand
             }
 
             string? scratch = null;
-            var published = parse.GetValue(from);
             try
             {
                 if (published is null)

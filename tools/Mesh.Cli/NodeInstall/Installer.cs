@@ -92,8 +92,12 @@ public sealed partial class Installer(InstallRequest request, TextWriter output)
 
     private string? CheckSource()
     {
-        if (!File.Exists(Path.Combine(request.PublishedDirectory, InstallLayout.ServiceName)))
+        var executable = Path.Combine(request.PublishedDirectory, InstallLayout.ServiceName);
+        if (!File.Exists(executable))
             return $"{request.PublishedDirectory} has no {InstallLayout.ServiceName} executable: give a folder made by 'dotnet publish' of edge-node/Mesh.Node.Host";
+        var built = ReleaseFiles.RuntimeOf(executable);
+        if (built != request.Runtime)
+            return $"{executable} is built for {built ?? "an unknown platform"}, not {request.Runtime}: publish with -r {request.Runtime}, or give --runtime {built}";
         return null;
     }
 

@@ -13,6 +13,24 @@ public static class ReleaseFiles
         _ => "linux-x64",
     };
 
+    /// <summary>The runtime an executable was built for, from its ELF header's machine field; null when it is not a
+    /// 64-bit x86 or Arm ELF file.</summary>
+    public static string? RuntimeOf(string executable)
+    {
+        Span<byte> header = stackalloc byte[20];
+        using (var file = File.OpenRead(executable))
+            if (file.Read(header) < header.Length)
+                return null;
+        if (header[0] != 0x7f || header[1] != (byte)'E' || header[2] != (byte)'L' || header[3] != (byte)'F')
+            return null;
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(header[18..]) switch
+        {
+            0x3E => "linux-x64",
+            0xB7 => "linux-arm64",
+            _ => null,
+        };
+    }
+
     /// <summary>Copies <paramref name="source"/> to <paramref name="target"/> (which must not exist) and returns the files
     /// copied and the ones left out.</summary>
     public static (int Copied, int LeftOut) Copy(string source, string target, string runtime)
