@@ -3,6 +3,13 @@ using System.Diagnostics;
 using Mesh.Cli.Demo;
 using Mesh.EndToEnd.Tests.Support;
 using Mesh.Node.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Mesh.EndToEnd.Tests;
 
@@ -73,6 +80,41 @@ public sealed class NodeMetricsTests(HubFixture hub) : IClassFixture<HubFixture>
         var children = stopped.Where(a => a.ParentSpanId == reading.SpanId).Select(a => a.OperationName).ToList();
         children.ShouldBe(["mesh.decide", "mesh.commands"], ignoreOrder: true);
         stopped.Single(a => a.ParentSpanId == reading.SpanId && a.OperationName == "mesh.decide").TraceId.ShouldBe(reading.TraceId);
+    }
+
+    [Fact]
+    public async Task Traces_OtlpEndpointConfigured_ReadingSpansReachTheCollector()
+    {
+        var received = new ConcurrentQueue<byte[]>();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        await using var collector = builder.Build();
+        collector.MapPost("/v1/traces", async (HttpRequest request) =>
+        {
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body);
+            received.Enqueue(body.ToArray());
+            return Results.Bytes([], "application/x-protobuf");
+        });
+        await collector.StartAsync();
+        var address = collector.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+
+        using var dir = new TempDirectory();
+        var mqttPort = NodeProcess.FreePort();
+        using var node = await NodeProcess.StartAsync(mqttPort, "--Node:NodeId=otlp-1", "--Node:Site=site-otlp", $"--Node:DataDirectory={dir.Sub("data")}",
+            $"--Node:Telemetry:OtlpEndpoint={address}", "--Node:Telemetry:TraceSampleRatio=1");
+        await using var device = await TestDevice.ConnectAsync(mqttPort, "otlp-dev");
+        (await device.PublishAsync(Readings.Telemetry("site-otlp", "otlp-dev"), Readings.Temperature(3, 37.0))).ShouldBeTrue();
+
+        // OTLP protobuf carries names and string values as UTF-8: the exported spans are found by their text.
+        var exported = "";
+        await Poll.UntilAsync(() =>
+        {
+            exported = string.Concat(received.Select(System.Text.Encoding.UTF8.GetString));
+            return exported.Contains("mesh.reading") && exported.Contains("mesh.decide") && exported.Contains("mesh.commands") && exported.Contains("otlp-dev");
+        }, Timeout, () => $"the reading's spans at the collector ({received.Count} exports); the node said:\n{node.Output}");
+        exported.ShouldContain("mesh-node", customMessage: "the spans name their service");
     }
 
     private static async Task<IReadOnlyList<PrometheusSample>?> ScrapeOrNull(HttpClient http)
