@@ -18,7 +18,16 @@ public static class DoctorCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            var layout = new InstallLayout(parse.GetValue(prefix)!);
+            InstallLayout layout;
+            try
+            {
+                layout = new InstallLayout(parse.GetValue(prefix)!);
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"mesh node doctor: {e.Message}");
+                return ExitCodes.Usage;
+            }
             var file = parse.GetValue(config) ?? layout.ConfigFile;
             var release = parse.GetValue(config) is null && Directory.Exists(layout.Current) ? layout.Current : null;
             var findings = await new NodeDoctor(file, parse.GetValue(data), release, TimeProvider.System).RunAsync(ct).ConfigureAwait(false);

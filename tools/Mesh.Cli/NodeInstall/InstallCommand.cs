@@ -45,6 +45,8 @@ public static class InstallCommand
             {
                 return Usage(e.Message);
             }
+            if (layout.IsSystemRoot && !Environment.IsPrivilegedProcess)
+                return Usage("a system install writes /etc, /opt and /var/lib: run it as root (sudo), or give --prefix DIR");
             var published = parse.GetValue(from);
             var rid = parse.GetValue(runtime)
                 ?? (published is not null && File.Exists(Path.Combine(published, InstallLayout.ServiceName)) ? ReleaseFiles.RuntimeOf(Path.Combine(published, InstallLayout.ServiceName)) : null)
@@ -95,6 +97,10 @@ public static class InstallCommand
                     SkipHealthCheck = parse.GetValue(noHealth),
                 };
                 return await new Installer(request, Console.Out).RunAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return Fail($"{e.Message} (what was done so far is printed above; run the command again once this is fixed)");
             }
             finally
             {
