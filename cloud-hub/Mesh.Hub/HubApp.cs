@@ -10,6 +10,9 @@ using Mesh.Hub.Policies;
 using Mesh.Hub.Storage;
 using Mesh.Hub.Sync;
 using Mesh.Hub.Sync.Nats;
+using Mesh.Hub.Telemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -75,6 +78,11 @@ public static class HubApp
         builder.Services.AddHostedService<NatsAuditConsumer>();
         builder.Services.AddHostedService<NatsGossipConsumer>();
         builder.AddHubAccess();
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("mesh-hub"))
+            .WithMetrics(metrics => metrics
+                .AddMeter(HubTelemetry.Name, "System.Runtime", "Microsoft.AspNetCore.Hosting")
+                .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -100,9 +108,13 @@ public static class HubApp
         app.MapApprovalApi();
         app.MapHubActionApi();
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+        // Fleet size, node activity and refusals are for the hub's users: Prometheus scrapes with a viewer token.
+        app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new HttpMethodMetadata(["GET"])).RequireAuthorization(AccessPolicies.Viewer);
         // Razor component endpoints carry antiforgery metadata; the check itself is AccessSetup's, which runs first.
         app.UseAntiforgery();
         app.MapAuditConsole();
+        var tracked = HubTelemetry.Track(app.Services.GetRequiredService<SyncAdmission>());
+        app.Lifetime.ApplicationStopped.Register(tracked.Dispose);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HubApp));
         app.Lifetime.ApplicationStarted.Register(() => HubLog.Listening(logger, GetBoundAddress(app).ToString(), GetApiAddress(app)?.ToString() ?? "(none)"));
         return app;

@@ -49,11 +49,25 @@ public sealed record NodeOptions
     /// Empty (default): not served.</summary>
     public string StatusUrl { get; init; } = "";
 
+    /// <summary>Where the node's spans go (section <c>Node:Telemetry</c>); off by default.</summary>
+    public TelemetryOptions Telemetry { get; init; } = new();
+
     /// <summary>The site's cluster of nodes (section <c>Node:Cluster</c>); off by default.</summary>
     public SiteClusterOptions Cluster { get; init; } = new();
 
     /// <summary>Attributes of devices, by device id, that policy groups can match (<c>Node:DeviceAttributes:fridge-1:kind=fridge</c>).</summary>
     public Dictionary<string, Dictionary<string, string>> DeviceAttributes { get; init; } = [];
+}
+
+/// <summary>Trace export (section <c>Node:Telemetry</c>); metrics are scraped at <c>/metrics</c> on <see cref="NodeOptions.StatusUrl"/>.</summary>
+public sealed record TelemetryOptions
+{
+    /// <summary>An OpenTelemetry collector's OTLP/HTTP address, e.g. <c>http://127.0.0.1:4318</c>: the node sends the spans of
+    /// its readings there (protobuf, to <c>/v1/traces</c>). Empty (default): no spans leave the process.</summary>
+    public string OtlpEndpoint { get; init; } = "";
+
+    /// <summary>The share of readings traced, within 0..1. Default 0.1: one reading in ten.</summary>
+    public double TraceSampleRatio { get; init; } = 0.1;
 }
 
 public sealed record ApprovalOptions

@@ -49,6 +49,10 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             CheckCluster(o.Cluster, errors);
         if (o.StatusUrl.Length > 0 && !(Uri.TryCreate(o.StatusUrl, UriKind.Absolute, out var status) && status.Scheme == "http" && System.Net.IPAddress.TryParse(status.Host == "localhost" ? "127.0.0.1" : status.Host, out _)))
             errors.Add($"Node:StatusUrl '{o.StatusUrl}' must be http://<IP address>:<port>");
+        if (o.Telemetry.OtlpEndpoint.Length > 0 && !(Uri.TryCreate(o.Telemetry.OtlpEndpoint, UriKind.Absolute, out var otlp) && otlp.Scheme is "http" or "https"))
+            errors.Add($"Node:Telemetry:OtlpEndpoint '{o.Telemetry.OtlpEndpoint}' must be an http:// or https:// address, e.g. http://127.0.0.1:4318");
+        if (o.Telemetry.TraceSampleRatio is < 0 or > 1 || double.IsNaN(o.Telemetry.TraceSampleRatio))
+            errors.Add($"Node:Telemetry:TraceSampleRatio {o.Telemetry.TraceSampleRatio} must be within 0..1");
         for (var i = 0; i < o.Rules.Count; i++)
         {
             var problem = o.Rules[i].Validate();

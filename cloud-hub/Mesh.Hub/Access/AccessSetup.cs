@@ -109,7 +109,9 @@ public static partial class AccessSetup
         return Task.CompletedTask;
     }
 
-    internal static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api", StringComparison.Ordinal);
+    /// <summary>Callers that are programs (the JSON API, a Prometheus scrape): a 401 or 403 in JSON, never a login page.</summary>
+    internal static bool IsApi(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api", StringComparison.Ordinal) || request.Path.Equals("/metrics", StringComparison.Ordinal);
 
     internal static async Task WriteErrorAsync(HttpResponse response, int status, string message, bool html = false)
     {

@@ -1,4 +1,5 @@
 using Mesh.Hub.Storage;
+using Mesh.Hub.Telemetry;
 using Mesh.Protocol.Audit;
 using Mesh.Protocol.Grpc;
 using Microsoft.Extensions.Options;
@@ -55,12 +56,12 @@ public sealed class AuditIngest(HubStore store, IOptions<HubOptions> options, Ti
         var node = store.FindNode(nodeId) ?? throw new InvalidOperationException($"node {nodeId} has not said hello");
         var max = options.Value.MaxBatchRecords;
         if (count > max)
-            return Refuse(nodeId, SyncRefusal.AtRecord(nodeId, SyncProblem.BatchTooLarge, node.LastSeq + 1,
+            return Refuse(nodeId, count, SyncRefusal.AtRecord(nodeId, SyncProblem.BatchTooLarge, node.LastSeq + 1,
                 $"the batch holds {count} records; the limit is {max} (Hub:MaxBatchRecords): send smaller batches"));
 
         var verdict = verify(node.Head);
         if (verdict.Refusal is { } refusal)
-            return Refuse(nodeId, refusal);
+            return Refuse(nodeId, count, refusal);
         if (verdict.Resent > 0)
             HubLog.ResendSkipped(logger, nodeId, verdict.Resent);
 
@@ -68,6 +69,13 @@ public sealed class AuditIngest(HubStore store, IOptions<HubOptions> options, Ti
             return Store(nodeId, () => store.Touch(nodeId, site, headSeq, Now));
         var reports = ExtractReports(verdict.NewRecords);
         var result = Store(nodeId, () => store.Append(nodeId, site, node.Head, verdict.NewRecords, headSeq, Now, reports));
+        if (result.Refusal is { } failed)
+            HubTelemetry.Refused(failed.Problem, count);
+        else
+        {
+            HubTelemetry.RecordsStored.Add(verdict.NewRecords.Count);
+            HubTelemetry.BatchesStored.Add(1);
+        }
         if (result.Node is not null)
             HubLog.BatchStored(logger, nodeId, verdict.NewRecords.Count, verdict.NewRecords[0].Record.Sequence, verdict.Head.Sequence);
         return result;
@@ -90,8 +98,9 @@ public sealed class AuditIngest(HubStore store, IOptions<HubOptions> options, Ti
         return reports;
     }
 
-    private IngestResult Refuse(string nodeId, SyncRefusal refusal)
+    private IngestResult Refuse(string nodeId, int records, SyncRefusal refusal)
     {
+        HubTelemetry.Refused(refusal.Problem, records);
         HubLog.SyncRefused(logger, nodeId, refusal.Problem, refusal.FirstBadSequence, refusal.Message);
         return IngestResult.Refused(refusal);
     }

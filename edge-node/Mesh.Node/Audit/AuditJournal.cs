@@ -145,6 +145,8 @@ public sealed partial class AuditJournal : IAsyncDisposable
             _headChanged.Pulse();
             for (var i = 0; i < batch.Count; i++)
                 batch[i].Completion.TrySetResult(results[i]);
+            if (Telemetry.NodeTelemetry.JournalAppend.Enabled)
+                RecordLatency(batch);
         }
         catch (Exception ex)
         {
@@ -153,6 +155,14 @@ public sealed partial class AuditJournal : IAsyncDisposable
             foreach (var request in batch)
                 request.Completion.TrySetException(new InvalidOperationException($"audit journal commit failed: {ex.Message}", ex));
         }
+    }
+
+    private void RecordLatency(List<AppendRequest> batch)
+    {
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        var tag = Telemetry.NodeTelemetry.Tag(_nodeId);
+        foreach (var request in batch)
+            Telemetry.NodeTelemetry.JournalAppend.Record(System.Diagnostics.Stopwatch.GetElapsedTime(request.Enqueued, now).TotalSeconds, tag);
     }
 
     private AppendResult Write(AppendRequest request)
@@ -220,5 +230,8 @@ public sealed partial class AuditJournal : IAsyncDisposable
         public static readonly AppendRequest Housekeeping = new([], false);
 
         public TaskCompletionSource<AppendResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>When the append was asked for (<see cref="System.Diagnostics.Stopwatch"/> ticks): its latency runs from here.</summary>
+        public long Enqueued { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
     }
 }

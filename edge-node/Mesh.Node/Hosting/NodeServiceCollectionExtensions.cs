@@ -104,6 +104,8 @@ public static class NodeServiceCollectionExtensions
 
         services.AddSingleton<LocalPolicyFile>();
         services.AddHostedService(sp => sp.GetRequiredService<LocalPolicyFile>());
+        services.AddHostedService<Telemetry.NodeTelemetryRegistration>();
+        Telemetry.NodeTracing.AddNodeTracing(services, configuration.GetSection(NodeOptions.Section).Get<NodeOptions>());
         services.AddSingleton<LocalApprovals>();
         services.AddSingleton<MemberRemovals>();
         services.AddSingleton<IngestPipeline>();

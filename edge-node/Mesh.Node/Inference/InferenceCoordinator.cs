@@ -93,6 +93,7 @@ public sealed partial class InferenceCoordinator(
                 var reasons = new List<string>(failures.Count + candidates.Count);
                 reasons.AddRange(failures);
                 reasons.AddRange(decision.Reasons());
+                CountRoute(winner.Target.Kind);
                 var route = new AuditRoute(id, winner.Target.Profile, model, result.Version, result.LatencyMicros,
                     (long)Math.Round(winner.CostPerInference * 1_000_000), reasons);
                 return new ModelRun(model, result.Version, score.Name, result.Score, ModelRun.ConfidenceOf(result.Score), false, route);
@@ -113,8 +114,19 @@ public sealed partial class InferenceCoordinator(
         }
     }
 
+    private void CountRoute(TargetKind kind) =>
+        Telemetry.NodeTelemetry.InferenceRoutes.Add(1, Telemetry.NodeTelemetry.Tag(options.NodeId),
+            new KeyValuePair<string, object?>("target", kind switch
+            {
+                TargetKind.Local => "local",
+                TargetKind.SitePeer => "sitepeer",
+                TargetKind.Cloud => "cloud",
+                _ => "deterministic",
+            }));
+
     private ModelRun Deterministic(ModelManifest manifest, float[] row, RouteDecision decision, List<string> failures)
     {
+        CountRoute(TargetKind.Deterministic);
         var reasons = new List<string>(failures.Count + decision.Verdicts.Count + 1);
         reasons.AddRange(failures);
         reasons.AddRange(decision.Reasons());
@@ -148,9 +160,12 @@ public sealed partial class InferenceCoordinator(
         return null;
     }
 
-    private ModelRun Unknown(string model, string version, string output, string reason) =>
-        new(model, version, output, null, double.NaN, true,
+    private ModelRun Unknown(string model, string version, string output, string reason)
+    {
+        CountRoute(TargetKind.Deterministic);
+        return new(model, version, output, null, double.NaN, true,
             new AuditRoute($"deterministic:{options.NodeId}", local.Profile.Id, model, version, 0, 0, [Clip(reason)]));
+    }
 
     private static string Clip(string s) => s.Length <= RouteDecision.MaxReasonLength ? s : s[..(RouteDecision.MaxReasonLength - 3)] + "...";
 }

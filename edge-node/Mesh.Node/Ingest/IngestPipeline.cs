@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Akka.Actor;
@@ -6,6 +7,7 @@ using Mesh.Node.Agents;
 using Mesh.Node.Audit;
 using Mesh.Node.Control;
 using Mesh.Node.Decisions;
+using Mesh.Node.Telemetry;
 using Mesh.Protocol;
 using Mesh.Protocol.Topics;
 using Microsoft.Extensions.Logging;
@@ -72,18 +74,34 @@ public sealed class IngestPipeline
         if (site != _site)
             return await RejectAsync(topic, device, payload, $"site '{site}' is not served by this node (it serves '{_site}')", ct);
 
+        // The path of one reading as a span (a no-op without a listener): parse, decide and record (the agent answers once
+        // its records are durable), commands out; the broker acknowledges when it ends.
+        using var span = NodeTelemetry.Source.StartActivity("mesh.reading", ActivityKind.Consumer);
+        span?.SetTag("mesh.node_id", _options.NodeId);
+        span?.SetTag("mesh.device", device.Value);
         var parsed = TelemetryParser.Parse(site, device, payload.Span, _time.GetUtcNow(), _options.Ingest);
         if (parsed.Observation is not { } observation)
+        {
+            span?.SetTag("mesh.outcome", "rejected");
             return await RejectAsync(topic, device, payload, parsed.Error!, ct);
+        }
+        span?.SetTag("mesh.seq", observation.Seq);
 
         var digest = Convert.ToHexStringLower(SHA256.HashData(payload.Span));
-        var reply = await DecideAsync(new DeviceCommands.Observe(observation, digest), ct).ConfigureAwait(false);
+        DeviceReplies.Recorded reply;
+        using (NodeTelemetry.Source.StartActivity("mesh.decide"))
+            reply = await DecideAsync(new DeviceCommands.Observe(observation, digest), ct).ConfigureAwait(false);
         if (reply.Outcome == DecisionOutcome.Duplicate)
             _stats.CountDuplicate();
         else
             _stats.CountAccepted();
+        span?.SetTag("mesh.outcome", reply.Outcome == DecisionOutcome.Duplicate ? "duplicate" : "accepted");
+        span?.SetTag("mesh.fired", reply.Publish.Count);
         if (reply.Publish.Count > 0)
+        {
+            using var commands = NodeTelemetry.Source.StartActivity("mesh.commands");
             await PublishCommandsAsync(site, device, observation.Seq, reply.Publish, ct).ConfigureAwait(false);
+        }
         return reply.Outcome == DecisionOutcome.Duplicate ? IngestOutcome.Duplicate : IngestOutcome.Accepted;
     }
 

@@ -149,6 +149,7 @@ public sealed partial class AuditSyncService : BackgroundService
             foreach (var row in rows)
                 batch.Records.Add(new AuditRecordEnvelope { Canonical = UnsafeByteOperations.UnsafeWrap(row.Canonical), Hash = UnsafeByteOperations.UnsafeWrap(row.Hash) });
             await requests.WriteAsync(new NodeMessage { Batch = batch }, ct).ConfigureAwait(false);
+            CountBatch(batch.Records.Count);
             sent = rows[^1].Seq;
         }
     }
@@ -199,5 +200,12 @@ public sealed partial class AuditSyncService : BackgroundService
 
         [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Sync to {Hub} failed ({Reason}); retrying in {Delay}")]
         public static partial void Retrying(ILogger logger, string hub, TimeSpan delay, string reason);
+    }
+
+    private void CountBatch(int records)
+    {
+        var tag = Telemetry.NodeTelemetry.Tag(_options.NodeId);
+        Telemetry.NodeTelemetry.SyncBatches.Add(1, tag);
+        Telemetry.NodeTelemetry.SyncRecords.Add(records, tag);
     }
 }

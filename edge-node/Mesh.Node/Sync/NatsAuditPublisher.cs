@@ -193,6 +193,8 @@ public sealed partial class NatsAuditPublisher : BackgroundService
                     serializer, cancellationToken: ct).ConfigureAwait(false);
                 Interlocked.Increment(ref _published);
                 Interlocked.Add(ref _publishedRecords, to - from);
+                Telemetry.NodeTelemetry.SyncBatches.Add(1, Telemetry.NodeTelemetry.Tag(_options.NodeId));
+                Telemetry.NodeTelemetry.SyncRecords.Add(to - from, Telemetry.NodeTelemetry.Tag(_options.NodeId));
                 Volatile.Write(ref session.Sent, last);
                 from = to;
             }

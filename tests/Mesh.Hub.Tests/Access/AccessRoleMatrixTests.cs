@@ -20,6 +20,8 @@ public sealed class AccessRoleMatrixTests
     private static readonly Dictionary<string, AccessRole?> Expected = new(StringComparer.Ordinal)
     {
         ["GET /healthz"] = null,
+        // Fleet size, node activity and refusals: for the hub's users (Prometheus scrapes with a viewer token).
+        ["GET /metrics"] = AccessRole.Viewer,
         ["GET /login"] = null,
         ["POST /login"] = null,
         ["POST /logout"] = null,
@@ -93,11 +95,11 @@ public sealed class AccessRoleMatrixTests
                     using var response = await caller.Send(method, path);
                     var outcome = Outcome(response);
                     var expected = needed is null ? "allowed"
-                        : caller.Role is null ? (path.StartsWith("/api/", StringComparison.Ordinal) ? "401" : "login")
+                        : caller.Role is null ? (IsProgramFacing(path) ? "401" : "login")
                         : caller.Role >= needed ? "allowed" : "403";
                     if (outcome != expected)
                         failures.Add($"{key} as {caller.Name}: expected {expected}, got {outcome} ({(int)response.StatusCode} {await response.Content.ReadAsStringAsync()})");
-                    else if (outcome is "401" or "403" && path.StartsWith("/api/", StringComparison.Ordinal))
+                    else if (outcome is "401" or "403" && IsProgramFacing(path))
                         (await response.Content.ReadFromJsonAsync<ApiError>())!.Error.ShouldNotBeNullOrWhiteSpace();
                     else if (outcome is "403")
                         (await response.Content.ReadAsStringAsync()).ShouldContain(AccessRoles.Name(needed!.Value), Case.Insensitive, "a page's 403 names the role it needs");
@@ -111,6 +113,9 @@ public sealed class AccessRoleMatrixTests
         }
         failures.ShouldBeEmpty();
     }
+
+    /// <summary>The JSON API and the Prometheus scrape answer programs: a 401 in JSON, never the login page.</summary>
+    private static bool IsProgramFacing(string path) => path.StartsWith("/api/", StringComparison.Ordinal) || path == "/metrics";
 
     [Fact]
     public async Task NodeServices_AreAnonymousAndNodeFacing_EveryOtherEndpointHasAPolicyOrIsAnonymousOnPurpose()
@@ -145,7 +150,7 @@ public sealed class AccessRoleMatrixTests
 
     private static string Outcome(HttpResponseMessage response) => response.StatusCode switch
     {
-        HttpStatusCode.Unauthorized when response.RequestMessage!.RequestUri!.AbsolutePath.StartsWith("/api/", StringComparison.Ordinal) => "401",
+        HttpStatusCode.Unauthorized when IsProgramFacing(response.RequestMessage!.RequestUri!.AbsolutePath) => "401",
         HttpStatusCode.Forbidden => "403",
         HttpStatusCode.Redirect when response.Headers.Location?.OriginalString.Contains("/login?ReturnUrl=", StringComparison.Ordinal) == true => "login",
         _ => "allowed",

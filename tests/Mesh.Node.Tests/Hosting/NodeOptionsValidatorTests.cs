@@ -60,6 +60,18 @@ public sealed class NodeOptionsValidatorTests
             .ShouldHaveSingleItem().ShouldStartWith("Node:Ingest:DecisionTimeout");
 
     [Theory]
+    [InlineData("collector:4318", 0.1, "Node:Telemetry:OtlpEndpoint 'collector:4318' must be an http:// or https:// address")]
+    [InlineData("http://127.0.0.1:4318", 1.5, "Node:Telemetry:TraceSampleRatio 1.5 must be within 0..1")]
+    [InlineData("", -0.1, "Node:Telemetry:TraceSampleRatio -0.1 must be within 0..1")]
+    public void Validate_BadTraceExport_NamesTheKey(string endpoint, double ratio, string expected) =>
+        Errors(Valid with { Telemetry = new TelemetryOptions { OtlpEndpoint = endpoint, TraceSampleRatio = ratio } })
+            .ShouldHaveSingleItem().ShouldStartWith(expected);
+
+    [Fact]
+    public void Validate_OtlpEndpointAndRatio_Pass() =>
+        Errors(Valid with { Telemetry = new TelemetryOptions { OtlpEndpoint = "https://otel.example:4318", TraceSampleRatio = 1 } }).ShouldBeEmpty();
+
+    [Theory]
     [InlineData("", "Node:Cluster:Seeds is empty")]
     [InlineData("10.0.0.1", "Node:Cluster:Seeds:0 '10.0.0.1' is not host:port")]
     [InlineData("10.0.0.1:0", "Node:Cluster:Seeds:0 '10.0.0.1:0' has no valid port")]
