@@ -23,6 +23,6 @@ public static class NodeCommand
             await host.RunAsync(ct).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
-        return new Command("node", "Run and manage a Mesh node") { run };
+        return new Command("node", "Run and manage a Mesh node") { run, Enrollment.NodeEnrollmentCommands.Token(), Enrollment.NodeEnrollmentCommands.Revoke() };
     }
 }
