@@ -49,8 +49,8 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
             failures.Add($"{s}:{nameof(o.Url)}: {problem}");
         if ((o.CaCertificatePath.Length == 0) != (o.CaKeyPath.Length == 0))
             failures.Add($"{s}: set both {nameof(o.CaCertificatePath)} and {nameof(o.CaKeyPath)}, or neither (the hub then makes its CA beside Hub:DataPath)");
-        if (o.CertificateLifetime < TimeSpan.FromMinutes(1) || o.CertificateLifetime > TimeSpan.FromDays(825))
-            failures.Add($"{s}:{nameof(o.CertificateLifetime)}: {o.CertificateLifetime} is outside 00:01:00..825.00:00:00");
+        if (o.CertificateLifetime < TimeSpan.FromSeconds(10) || o.CertificateLifetime > TimeSpan.FromDays(825))
+            failures.Add($"{s}:{nameof(o.CertificateLifetime)}: {o.CertificateLifetime} is outside 00:00:10..825.00:00:00");
         if (o.TokenLifetime < TimeSpan.FromMinutes(1) || o.TokenLifetime > TimeSpan.FromDays(30))
             failures.Add($"{s}:{nameof(o.TokenLifetime)}: {o.TokenLifetime} is outside 00:01:00..30.00:00:00");
         for (var i = 0; i < o.ServerNames.Count; i++)

@@ -9,6 +9,9 @@ namespace Mesh.Hub.Enrollment;
 /// travels in clear.</summary>
 public sealed class EnrollmentService(EnrollmentDesk desk, NodeGate gate, HubCertificateAuthority ca) : Protocol.Grpc.Enrollment.EnrollmentBase
 {
+    public override Task<DiscoverReply> Discover(DiscoverRequest request, ServerCallContext context) =>
+        Task.FromResult(new DiscoverReply { CaCertificate = ByteString.CopyFrom(ca.Public.RawData) });
+
     public override Task<EnrollReply> Enroll(EnrollRequest request, ServerCallContext context)
     {
         RequireTls(context);

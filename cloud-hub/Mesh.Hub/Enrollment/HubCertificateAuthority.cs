@@ -80,7 +80,10 @@ public sealed class HubCertificateAuthority : IDisposable
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(publicKey, false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
         var now = _time.GetUtcNow();
-        return request.Create(Certificate, now - Backdate, Clamp(now + lifetime), NewSerial());
+        // Backdated against clock skew, but by little for a short lifetime, or a node renewing at two thirds of
+        // NotBefore..NotAfter would renew at once.
+        var backdate = TimeSpan.FromTicks(Math.Min(Backdate.Ticks, lifetime.Ticks / 10));
+        return request.Create(Certificate, now - backdate, Clamp(now + lifetime), NewSerial());
     }
 
     public void Dispose()

@@ -55,8 +55,6 @@ public sealed class HubEndpoints
                 listen.UseHttps(new HttpsConnectionAdapterOptions
                 {
                     ServerCertificate = ca.ServerCertificate,
-                    // The CA travels with the handshake so that a node enrolling checks it against its token's fingerprint.
-                    ServerCertificateChain = [ca.Public],
                     ClientCertificateMode = ClientCertificateMode.AllowCertificate,
                     ClientCertificateValidation = (certificate, _, _) => gate.AcceptsClient(certificate),
                 });

@@ -25,20 +25,12 @@ public static class NodeEnrollment
         var token = EnrollmentToken.Parse(tokenText, out var tokenError) ?? throw new EnrollmentException(tokenError!);
         if (hub.Scheme != Uri.UriSchemeHttps)
             throw new EnrollmentException($"the hub address {hub} must be https:// (the hub's Hub:Enrollment:Url): a token never travels in clear");
+        var ca = await DiscoverAsync(hub, token, ct).ConfigureAwait(false);
         var key = NodeKey.LoadOrCreate(dataDirectory);
         try
         {
             string? refused = null;
-            using var handler = new SocketsHttpHandler
-            {
-                ConnectTimeout = TimeSpan.FromSeconds(5),
-                SslOptions = new SslClientAuthenticationOptions
-                {
-                    RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-                        (refused = CheckTokenHub(certificate as X509Certificate2, chain, errors, token.CaFingerprint)) is null,
-                },
-            };
-            using var channel = GrpcChannel.ForAddress(hub, new GrpcChannelOptions { HttpHandler = handler });
+            using var channel = Channel(hub, (certificate, errors) => refused = CheckHub(certificate, errors, ca));
             EnrollReply reply;
             try
             {
@@ -52,7 +44,7 @@ public static class NodeEnrollment
                     ? $"the server at {hub} is not the hub this token is for: {refused}"
                     : $"the hub at {hub} refused enrollment ({ex.StatusCode}): {ex.Status.Detail}", ex);
             }
-            if (EnrollmentToken.FingerprintOf(reply.CaCertificate.Span) != token.CaFingerprint)
+            if (!reply.CaCertificate.Span.SequenceEqual(ca.RawData))
                 throw new EnrollmentException("the hub answered with a CA certificate that is not the one the token names");
             var identity = Write(dataDirectory, reply, key);
             return (identity, key);
@@ -63,6 +55,42 @@ public static class NodeEnrollment
             throw;
         }
     }
+
+    /// <summary>Asks the server for its CA certificate (public; no secret is sent on this connection) and keeps it only
+    /// when its SHA-256 is the token's.</summary>
+    private static async Task<X509Certificate2> DiscoverAsync(Uri hub, EnrollmentToken token, CancellationToken ct)
+    {
+        using var channel = Channel(hub, (_, _) => null);
+        DiscoverReply reply;
+        try
+        {
+            reply = await new Protocol.Grpc.Enrollment.EnrollmentClient(channel)
+                .DiscoverAsync(new DiscoverRequest(), deadline: DateTime.UtcNow + CallTimeout, cancellationToken: ct).ConfigureAwait(false);
+        }
+        catch (RpcException ex) when (ex.StatusCode != StatusCode.Cancelled || !ct.IsCancellationRequested)
+        {
+            throw new EnrollmentException($"cannot reach the hub's enrollment at {hub} ({ex.StatusCode}): {ex.Status.Detail}", ex);
+        }
+        var fingerprint = EnrollmentToken.FingerprintOf(reply.CaCertificate.Span);
+        if (fingerprint != token.CaFingerprint)
+            throw new EnrollmentException($"the server at {hub} is not the hub this token is for: its CA has the SHA-256 {fingerprint}, the token names {token.CaFingerprint}");
+        return X509CertificateLoader.LoadCertificate(reply.CaCertificate.Span);
+    }
+
+    /// <param name="check">Null to accept the server's certificate, else why it is refused.</param>
+    private static GrpcChannel Channel(Uri hub, Func<X509Certificate2?, SslPolicyErrors, string?> check) =>
+        GrpcChannel.ForAddress(hub, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler
+            {
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+                SslOptions = new SslClientAuthenticationOptions
+                {
+                    RemoteCertificateValidationCallback = (_, certificate, _, errors) => check(certificate as X509Certificate2, errors) is null,
+                },
+            },
+            DisposeHttpClient = true,
+        });
 
     /// <summary>Asks the hub, over <paramref name="channel"/> (mutual TLS with the current certificate), for a new
     /// certificate on the same key, writes it and puts it in force.</summary>
@@ -89,21 +117,12 @@ public static class NodeEnrollment
     public static byte[] Csr(NodeKey key) =>
         new CertificateRequest("CN=mesh-node", key.Key, HashAlgorithmName.SHA256).CreateSigningRequest();
 
-    /// <summary>Null when the TLS server's certificate chains to the CA whose SHA-256 is <paramref name="caFingerprint"/>
-    /// (the CA comes in the handshake) and names the address connected to; otherwise why not.</summary>
-    public static string? CheckTokenHub(X509Certificate2? certificate, X509Chain? chain, SslPolicyErrors errors, string caFingerprint)
+    /// <summary>Null when the TLS server's certificate chains to <paramref name="ca"/> for server use and names the
+    /// address connected to; otherwise why not.</summary>
+    public static string? CheckHub(X509Certificate2? certificate, SslPolicyErrors errors, X509Certificate2 ca)
     {
         if (certificate is null)
             return "it presented no certificate";
-        var offered = new List<X509Certificate2>();
-        if (chain is not null)
-        {
-            offered.AddRange(chain.ChainPolicy.ExtraStore);
-            offered.AddRange(chain.ChainElements.Select(e => e.Certificate));
-        }
-        var ca = offered.FirstOrDefault(c => EnrollmentToken.FingerprintOf(c.RawData) == caFingerprint);
-        if (ca is null)
-            return $"no certificate it presented has the SHA-256 {caFingerprint} the token names";
         if (MeshTrust.Check(certificate, ca, MeshTrust.ServerAuthOid) is { } untrusted)
             return untrusted;
         return errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)
