@@ -109,7 +109,7 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             if (!IsHttpUrl(i.Peers[p], out _))
                 errors.Add($"Node:Inference:Peers:{p} '{i.Peers[p]}' is not an http:// or https:// address with a port");
         if (i.ServeUrl.Length > 0 && (!IsHttpUrl(i.ServeUrl, out var serve) || !System.Net.IPAddress.TryParse(serve!.Host, out _) && serve!.Host != "localhost"))
-            errors.Add($"Node:Inference:ServeUrl '{i.ServeUrl}' must be http://<IP address or localhost>:<port>");
+            errors.Add($"Node:Inference:ServeUrl '{i.ServeUrl}' must be http:// or https://<IP address or localhost>:<port>");
         if (i.BreakerFailures is < 1 or > 1000)
             errors.Add($"Node:Inference:BreakerFailures {i.BreakerFailures} must be within 1..1000");
         if (i.BreakerOpenFor <= TimeSpan.Zero || i.BreakerOpenFor > TimeSpan.FromHours(1))

@@ -66,7 +66,8 @@ public sealed class NodeCredentials : IDisposable
         RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
         {
             var problem = CheckServer(certificate as X509Certificate2, errors, serverCheck);
-            if (problem is not null)
+            // Before enrollment every connection fails alike; NodeEnrollmentService says so once.
+            if (problem is not null && Current is not null)
                 onRefused?.Invoke(problem);
             return problem is null;
         },
