@@ -18,7 +18,7 @@ namespace Mesh.Node.Inference;
 /// <c>http://</c> is HTTP/2 without TLS on loopback. A small Kestrel host of its own, so a node that serves nothing
 /// opens no port.
 /// </summary>
-public sealed class InferenceServer(IOptions<NodeOptions> options, LocalInference local, NodeCredentials credentials, ILoggerFactory loggers)
+public sealed class InferenceServer(IOptions<NodeOptions> options, LocalInference local, ILoggerFactory loggers, NodeCredentials? credentials = null)
     : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
@@ -29,6 +29,8 @@ public sealed class InferenceServer(IOptions<NodeOptions> options, LocalInferenc
         if (o.Inference.ServeUrl.Length == 0)
             return;
         var uri = new Uri(o.Inference.ServeUrl);
+        if (uri.Scheme == Uri.UriSchemeHttps && credentials is null)
+            throw new InvalidOperationException("an https:// Node:Inference:ServeUrl needs the node's credentials");
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
@@ -46,7 +48,7 @@ public sealed class InferenceServer(IOptions<NodeOptions> options, LocalInferenc
             if (uri.Scheme == Uri.UriSchemeHttps)
                 l.UseHttps(new HttpsConnectionAdapterOptions
                 {
-                    ServerCertificateSelector = (_, _) => credentials.Current?.Certificate,
+                    ServerCertificateSelector = (_, _) => credentials!.Current?.Certificate,
                     ClientCertificateMode = ClientCertificateMode.RequireCertificate,
                     ClientCertificateValidation = (peer, _, _) => AcceptsPeer(peer, logger),
                 });
@@ -60,7 +62,7 @@ public sealed class InferenceServer(IOptions<NodeOptions> options, LocalInferenc
     /// <summary>A peer may ask for inference when its certificate is a node certificate from this node's CA.</summary>
     private bool AcceptsPeer(System.Security.Cryptography.X509Certificates.X509Certificate2 peer, ILogger logger)
     {
-        var problem = credentials.Current is not { } identity ? "this node has not enrolled yet"
+        var problem = credentials?.Current is not { } identity ? "this node has not enrolled yet"
             : MeshTrust.Check(peer, identity.Ca, MeshTrust.ClientAuthOid)
             ?? (NodeCertificateName.Read(peer) is null ? $"certificate '{peer.Subject}' names no node" : null);
         if (problem is not null)

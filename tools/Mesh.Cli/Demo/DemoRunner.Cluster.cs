@@ -23,7 +23,7 @@ public sealed partial class DemoRunner
         var cloud = await StartEnrolledAsync(hub, CloudNode, "cloud", Path.Combine(root, CloudNode),
             [$"--Node:Profile={CloudProfile}", $"--Node:Inference:ServeUrl={cloudUrl}", models], ct).ConfigureAwait(false);
         var cloudStopped = false;
-        Say($"  cloud      {CloudNode} ({CloudProfile}) serves Inference on {cloudUrl}: {DescribeModels(cloud)}");
+        Say($"  cloud      {CloudNode} ({CloudProfile}) serves Inference over mutual TLS on {cloudUrl}: {DescribeModels(cloud)}");
 
         var clusterPorts = Enumerable.Range(0, options.SiteNodes).Select(_ => ChildProcess.FreePort()).ToArray();
         var tokens = new List<string>();
