@@ -4,6 +4,7 @@ using Mesh.Hub.AuditConsole;
 using Mesh.Hub.Api;
 using Mesh.Hub.Approvals;
 using Mesh.Hub.Control;
+using Mesh.Hub.Enrollment;
 using Mesh.Hub.Gossip;
 using Mesh.Hub.Hosting;
 using Mesh.Hub.Policies;
@@ -74,6 +75,9 @@ public static class HubApp
         builder.Services.AddSingleton<ControlBroadcast>();
         builder.Services.AddSingleton<PolicyDesk>();
         builder.Services.AddSingleton<ApprovalDesk>();
+        builder.Services.AddSingleton<HubCertificateAuthority>();
+        builder.Services.AddSingleton<NodeGate>();
+        builder.Services.AddSingleton<EnrollmentDesk>();
         builder.Services.AddAuditConsole();
         builder.Services.AddHostedService<NatsAuditConsumer>();
         builder.Services.AddHostedService<NatsGossipConsumer>();
@@ -90,6 +94,7 @@ public static class HubApp
         {
             _ = app.Services.GetRequiredService<IOptions<HubOptions>>().Value;
             _ = app.Services.GetRequiredService<HubStore>();
+            _ = app.Services.GetRequiredService<HubCertificateAuthority>();
         }
         catch
         {
@@ -97,7 +102,8 @@ public static class HubApp
             throw;
         }
         app.UseHubAccess();
-        // Node-facing: nodes are not users; they will authenticate with mutual TLS (docs/ACCESS.md).
+        // Node-facing: nodes are not users; they authenticate with mutual TLS (NodeGate, docs/SECURITY.md).
+        app.MapGrpcService<EnrollmentService>().AllowAnonymous().WithMetadata(NodeFacingMetadata.Instance);
         app.MapGrpcService<AuditSyncService>().AllowAnonymous().WithMetadata(NodeFacingMetadata.Instance);
         app.MapGrpcService<NodeControlService>().AllowAnonymous().WithMetadata(NodeFacingMetadata.Instance);
         app.MapGrpcService<SiteGossipService>().AllowAnonymous().WithMetadata(NodeFacingMetadata.Instance);
@@ -107,6 +113,7 @@ public static class HubApp
         app.MapPolicyApi();
         app.MapApprovalApi();
         app.MapHubActionApi();
+        app.MapEnrollmentApi();
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
         // Fleet size, node activity and refusals are for the hub's users: Prometheus scrapes with a viewer token.
         app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new HttpMethodMetadata(["GET"])).RequireAuthorization(AccessPolicies.Viewer);
@@ -116,7 +123,12 @@ public static class HubApp
         var tracked = HubTelemetry.Track(app.Services.GetRequiredService<SyncAdmission>());
         app.Lifetime.ApplicationStopped.Register(tracked.Dispose);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HubApp));
-        app.Lifetime.ApplicationStarted.Register(() => HubLog.Listening(logger, GetBoundAddress(app).ToString(), GetApiAddress(app)?.ToString() ?? "(none)"));
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            HubLog.Listening(logger, GetBoundAddress(app).ToString(), GetApiAddress(app)?.ToString() ?? "(none)");
+            var ca = app.Services.GetRequiredService<HubCertificateAuthority>();
+            EnrollmentLog.CaReady(logger, ca.CertificatePath, ca.Fingerprint, GetNodeAddress(app)?.ToString() ?? "(none)");
+        });
         return app;
     }
 
@@ -127,6 +139,10 @@ public static class HubApp
 
     /// <summary>The address of the HTTP/1.1 JSON API after <c>StartAsync</c>; null when <c>Hub:ApiUrl</c> is not set.</summary>
     public static Uri? GetApiAddress(WebApplication app) => app.Services.GetRequiredService<HubEndpoints>().Api;
+
+    /// <summary>The address of the mutual-TLS endpoint for nodes (<c>https://…</c>) after <c>StartAsync</c>; null when
+    /// <c>Hub:Enrollment:Url</c> is empty.</summary>
+    public static Uri? GetNodeAddress(WebApplication app) => app.Services.GetRequiredService<HubEndpoints>().Nodes;
 
     /// <summary>An <see cref="HttpClient"/> for the JSON API on the main address: HTTP/2 prior knowledge, as
     /// that port speaks nothing else. The caller owns (disposes) it.</summary>

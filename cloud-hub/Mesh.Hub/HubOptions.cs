@@ -52,6 +52,9 @@ public sealed record HubOptions
     /// <summary>Users, API tokens, lockout and the identity provider (section <c>Hub:Access</c>, docs/ACCESS.md).</summary>
     public Access.AccessOptions Access { get; init; } = new();
 
+    /// <summary>The CA, enrollment and the mutual-TLS endpoint for nodes (section <c>Hub:Enrollment</c>, docs/SECURITY.md).</summary>
+    public Enrollment.EnrollmentOptions Enrollment { get; init; } = new();
+
     /// <summary>Audit sync over NATS JetStream (section <c>Hub:Nats</c>, docs/NATS.md); off while its <c>Url</c> is empty.</summary>
     public NatsHubOptions Nats { get; init; } = new();
 }

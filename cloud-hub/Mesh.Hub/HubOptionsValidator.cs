@@ -33,12 +33,29 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
         if (options.WatchQueueCapacity is < 1 or > MaxWatchQueueCapacity)
             failures.Add($"{HubOptions.SectionName}:{nameof(HubOptions.WatchQueueCapacity)}: {options.WatchQueueCapacity} is outside 1..{MaxWatchQueueCapacity}");
         ValidateNats(options.Nats, failures);
+        ValidateEnrollment(options.Enrollment, failures);
         Access.AccessOptionsValidator.Validate(options.Access, failures);
         if (options.MaxSyncStreams is < 1 or > MaxSyncStreamsLimit)
             failures.Add($"{HubOptions.SectionName}:{nameof(HubOptions.MaxSyncStreams)}: {options.MaxSyncStreams} is outside 1..{MaxSyncStreamsLimit}");
         if (options.SyncRetryAfter < TimeSpan.FromMilliseconds(100) || options.SyncRetryAfter > TimeSpan.FromMinutes(5))
             failures.Add($"{HubOptions.SectionName}:{nameof(HubOptions.SyncRetryAfter)}: {options.SyncRetryAfter} is outside 00:00:00.1..00:05:00");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateEnrollment(Enrollment.EnrollmentOptions o, List<string> failures)
+    {
+        const string s = Enrollment.EnrollmentOptions.SectionName;
+        if (o.Url.Length > 0 && !TryParseListenUrl(o.Url, Uri.UriSchemeHttps, out _, out var problem))
+            failures.Add($"{s}:{nameof(o.Url)}: {problem}");
+        if ((o.CaCertificatePath.Length == 0) != (o.CaKeyPath.Length == 0))
+            failures.Add($"{s}: set both {nameof(o.CaCertificatePath)} and {nameof(o.CaKeyPath)}, or neither (the hub then makes its CA beside Hub:DataPath)");
+        if (o.CertificateLifetime < TimeSpan.FromSeconds(10) || o.CertificateLifetime > TimeSpan.FromDays(825))
+            failures.Add($"{s}:{nameof(o.CertificateLifetime)}: {o.CertificateLifetime} is outside 00:00:10..825.00:00:00");
+        if (o.TokenLifetime < TimeSpan.FromMinutes(1) || o.TokenLifetime > TimeSpan.FromDays(30))
+            failures.Add($"{s}:{nameof(o.TokenLifetime)}: {o.TokenLifetime} is outside 00:01:00..30.00:00:00");
+        for (var i = 0; i < o.ServerNames.Count; i++)
+            if (Uri.CheckHostName(o.ServerNames[i]) != UriHostNameType.Dns)
+                failures.Add($"{s}:{nameof(o.ServerNames)}:{i}: '{o.ServerNames[i]}' is not a DNS name");
     }
 
     private static void ValidateNats(NatsHubOptions nats, List<string> failures)
@@ -85,17 +102,22 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
 
     /// <summary>Parses <see cref="HubOptions.Url"/> into a loopback endpoint; anything else is refused because
     /// the hub has no TLS yet (and nodes no mutual TLS).</summary>
-    public static bool TryParseListenUrl(string? url, out IPEndPoint endpoint, out string problem)
+    public static bool TryParseListenUrl(string? url, out IPEndPoint endpoint, out string problem) => TryParseListenUrl(url, Uri.UriSchemeHttp, out endpoint, out problem);
+
+    /// <summary>As above for a listener of <paramref name="scheme"/> (<c>https</c> for the node endpoint).</summary>
+    public static bool TryParseListenUrl(string? url, string scheme, out IPEndPoint endpoint, out string problem)
     {
         endpoint = new IPEndPoint(IPAddress.Loopback, 0);
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
         {
-            problem = $"'{url}' is not an absolute URL such as http://127.0.0.1:5080";
+            problem = $"'{url}' is not an absolute URL such as {scheme}://127.0.0.1:5080";
             return false;
         }
-        if (uri.Scheme != Uri.UriSchemeHttp)
+        if (uri.Scheme != scheme)
         {
-            problem = $"scheme '{uri.Scheme}' is not supported yet; use http:// on a loopback address";
+            problem = scheme == Uri.UriSchemeHttp
+                ? $"scheme '{uri.Scheme}' is not supported here; use http:// on a loopback address (nodes get TLS on Hub:Enrollment:Url)"
+                : $"scheme '{uri.Scheme}' is not supported here; use {scheme}:// on a loopback address";
             return false;
         }
         if (uri.AbsolutePath != "/" || uri.Query.Length > 0)

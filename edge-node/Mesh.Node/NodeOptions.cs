@@ -28,6 +28,9 @@ public sealed record NodeOptions
 
     public SyncOptions Sync { get; init; } = new();
 
+    /// <summary>Enrollment at start and certificate renewal (section <c>Node:Enrollment</c>).</summary>
+    public NodeEnrollmentOptions Enrollment { get; init; } = new();
+
     public JournalOptions Journal { get; init; } = new();
 
     /// <summary>Threshold rules applied by the decision core. None configured: <see cref="ThresholdRule.DefaultCooling"/>
@@ -137,8 +140,10 @@ public sealed record IngestOptions
 /// <summary>Audit sync to the hub (section <c>Node:Sync</c>).</summary>
 public sealed record SyncOptions
 {
-    /// <summary>The hub's gRPC address, e.g. <c>http://127.0.0.1:5080</c>: the audit stream (with <c>Transport=Grpc</c>) and
-    /// the control stream (policies, approvals). Empty: neither (with gRPC the backlog waits on disk).</summary>
+    /// <summary>The hub's gRPC address: the audit stream (with <c>Transport=Grpc</c>) and the control stream (policies,
+    /// approvals). <c>https://…</c> (the hub's <c>Hub:Enrollment:Url</c>) runs them over mutual TLS with the node's enrolled
+    /// certificate (docs/SECURITY.md); <c>http://…</c> is cleartext, which only a hub with
+    /// <c>Hub:Enrollment:PlaintextNodes</c> accepts. Empty: neither (with gRPC the backlog waits on disk).</summary>
     public string HubUrl { get; init; } = "";
 
     /// <summary>How the journal reaches the hub: <c>Grpc</c> (default) streams it to <see cref="HubUrl"/>; <c>Nats</c>

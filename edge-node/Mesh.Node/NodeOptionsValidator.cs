@@ -27,6 +27,12 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             errors.Add($"Node:Ingest:MaxMetrics {o.Ingest.MaxMetrics} must be within 1..1024");
         if (o.Sync.HubUrl.Length > 0 && !Uri.TryCreate(o.Sync.HubUrl, UriKind.Absolute, out _))
             errors.Add($"Node:Sync:HubUrl '{o.Sync.HubUrl}' is not an absolute URL");
+        if (o.Enrollment.HubUrl.Length > 0 && !(Uri.TryCreate(o.Enrollment.HubUrl, UriKind.Absolute, out var enrollAt) && enrollAt.Scheme == Uri.UriSchemeHttps))
+            errors.Add($"Node:Enrollment:HubUrl '{o.Enrollment.HubUrl}' must be an absolute https:// URL (the hub's Hub:Enrollment:Url)");
+        if (o.Enrollment.Token.Length > 0 && Mesh.Protocol.Identity.EnrollmentToken.Parse(o.Enrollment.Token, out var tokenError) is null)
+            errors.Add($"Node:Enrollment:Token: {tokenError}");
+        if (o.Enrollment.Token.Length > 0 && o.Enrollment.HubUrl.Length == 0 && !o.Sync.HubUrl.StartsWith("https://", StringComparison.Ordinal))
+            errors.Add("Node:Enrollment:Token is set but there is no https:// hub to enroll at: set Node:Enrollment:HubUrl or an https:// Node:Sync:HubUrl");
         if (o.Sync.Transport == SyncTransport.Nats)
             ValidateNats(o, errors);
         if (o.Sync.BatchSize is < 1 or > 1000)
@@ -111,7 +117,7 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             if (!IsHttpUrl(i.Peers[p], out _))
                 errors.Add($"Node:Inference:Peers:{p} '{i.Peers[p]}' is not an http:// or https:// address with a port");
         if (i.ServeUrl.Length > 0 && (!IsHttpUrl(i.ServeUrl, out var serve) || !System.Net.IPAddress.TryParse(serve!.Host, out _) && serve!.Host != "localhost"))
-            errors.Add($"Node:Inference:ServeUrl '{i.ServeUrl}' must be http://<IP address or localhost>:<port>");
+            errors.Add($"Node:Inference:ServeUrl '{i.ServeUrl}' must be http:// or https://<IP address or localhost>:<port>");
         if (i.BreakerFailures is < 1 or > 1000)
             errors.Add($"Node:Inference:BreakerFailures {i.BreakerFailures} must be within 1..1000");
         if (i.BreakerOpenFor <= TimeSpan.Zero || i.BreakerOpenFor > TimeSpan.FromHours(1))

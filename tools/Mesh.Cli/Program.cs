@@ -27,6 +27,7 @@ var root = new RootCommand("mesh: the Mesh edge/cloud agent mesh from the comman
     Mesh.Cli.Model.ModelCommand.Create(),
     BenchCommand.Create(),
     NodeCommand.Create(),
+    Mesh.Cli.Enrollment.EnrollCommand.Create(),
     ReplayCommand.Create(),
     Mesh.Cli.Devices.DeviceCommand.Create(),
     Mesh.Cli.Broker.BrokerCommand.Create(),

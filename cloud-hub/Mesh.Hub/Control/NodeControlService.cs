@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Mesh.Hub.Enrollment;
 using Mesh.Hub.Storage;
 using Mesh.Protocol.Grpc;
 using Mesh.Protocol.Topics;
@@ -11,13 +12,15 @@ namespace Mesh.Hub.Control;
 /// nothing committed between the two is missed; a repeat is possible and the node ignores it.
 /// </summary>
 public sealed class NodeControlService(
-    HubStore store, ControlBroadcast broadcast, IHostApplicationLifetime lifetime, ILogger<NodeControlService> logger) : NodeControl.NodeControlBase
+    HubStore store, ControlBroadcast broadcast, NodeGate gate, IHostApplicationLifetime lifetime, ILogger<NodeControlService> logger) : NodeControl.NodeControlBase
 {
     public override async Task Watch(WatchRequest request, IServerStreamWriter<ControlMessage> responseStream, ServerCallContext context)
     {
         Validate(request);
+        // A node reads its own site's policy and its own decisions only.
+        var revoked = gate.Authorize(context, request.NodeId, request.Site, NodeAccess.Watch);
         using var subscription = broadcast.Subscribe(request.NodeId, request.Site);
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping, subscription.Abandon);
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping, subscription.Abandon, revoked);
         try
         {
             var sent = await SendSnapshotAsync(request, responseStream, ended.Token).ConfigureAwait(false);
@@ -39,6 +42,8 @@ public sealed class NodeControlService(
         }
         if (subscription.Overflowed)
             throw subscription.OverflowError;
+        if (revoked.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+            throw NodeGate.RevokedWhileOpen(request.NodeId);
         if (!context.CancellationToken.IsCancellationRequested && lifetime.ApplicationStopping.IsCancellationRequested)
             throw new RpcException(new Status(StatusCode.Unavailable, "the hub is shutting down; reconnect"));
     }

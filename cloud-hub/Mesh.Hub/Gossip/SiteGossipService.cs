@@ -11,7 +11,7 @@ namespace Mesh.Hub.Gossip;
 /// with what changed there since the node's cursor. A request is checked whole before anything is merged: a bad entry
 /// refuses the request (INVALID_ARGUMENT naming the entry) and changes nothing.
 /// </summary>
-public sealed class SiteGossipService(HubStore store, ILogger<SiteGossipService> logger) : SiteGossip.SiteGossipBase
+public sealed class SiteGossipService(HubStore store, Enrollment.NodeGate gate, ILogger<SiteGossipService> logger) : SiteGossip.SiteGossipBase
 {
     /// <summary>Most entries in one request, and most returned in one reply (the node asks again for the rest).</summary>
     public const int MaxEntries = 2000;
@@ -20,6 +20,7 @@ public sealed class SiteGossipService(HubStore store, ILogger<SiteGossipService>
     {
         if (AuditIngest.ValidateHello(new SyncHello { NodeId = request.NodeId, Site = request.Site }) is { } bad)
             throw new RpcException(new Status(StatusCode.InvalidArgument, bad.Message));
+        gate.Authorize(context, request.NodeId, request.Site, Enrollment.NodeAccess.Gossip);
         if (store.FindNode(request.NodeId) is { } known && known.Site != request.Site)
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"node {request.NodeId} belongs to site '{known.Site}', not '{request.Site}'"));
         if (request.Entries.Count > MaxEntries)

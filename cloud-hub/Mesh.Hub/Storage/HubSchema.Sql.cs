@@ -145,4 +145,30 @@ internal static partial class HubSchema
         CREATE INDEX IF NOT EXISTS approvals_by_resolution ON approvals(resolved_node, resolved_seq);
         CREATE INDEX IF NOT EXISTS approvals_by_late ON approvals(late_node, late_seq);
         """;
+
+    /// <summary>Enrollment (docs/SECURITY.md): one-time tokens, kept only as the SHA-256 of their secret and bound to a node
+    /// and site, and every certificate the hub's CA issued, by serial (hex), with the node's public key and, once
+    /// revoked, when and by whom. Times are Unix milliseconds.</summary>
+    private const string V7Sql = """
+        CREATE TABLE IF NOT EXISTS enrollment_tokens(
+            token_sha256 TEXT    NOT NULL PRIMARY KEY,
+            node_id      TEXT    NOT NULL,
+            site         TEXT    NOT NULL,
+            created_at   INTEGER NOT NULL,
+            created_by   TEXT    NOT NULL,
+            expires_at   INTEGER NOT NULL,
+            used_at      INTEGER,
+            used_serial  TEXT);
+        CREATE TABLE IF NOT EXISTS node_certificates(
+            serial      TEXT    NOT NULL PRIMARY KEY,
+            node_id     TEXT    NOT NULL,
+            site        TEXT    NOT NULL,
+            public_key  BLOB    NOT NULL,
+            not_before  INTEGER NOT NULL,
+            not_after   INTEGER NOT NULL,
+            issued_at   INTEGER NOT NULL,
+            revoked_at  INTEGER,
+            revoked_by  TEXT);
+        CREATE INDEX IF NOT EXISTS node_certificates_by_node ON node_certificates(node_id);
+        """;
 }

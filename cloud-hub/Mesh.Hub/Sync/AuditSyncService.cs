@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Grpc.Core;
+using Mesh.Hub.Enrollment;
 using Mesh.Hub.Storage;
 using Mesh.Protocol.Grpc;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ namespace Mesh.Hub.Sync;
 /// head; then per batch, verify the whole batch, commit it, and only then ack. Any refusal ends the stream with an
 /// <see cref="RpcException"/> (see <see cref="SyncRefusal"/>); the node reconnects, says hello and resends from the ack.
 /// </summary>
-public sealed class AuditSyncService(AuditIngest ingest, NodeLeases leases, SyncAdmission admission, IHostApplicationLifetime lifetime,
+public sealed class AuditSyncService(AuditIngest ingest, NodeLeases leases, SyncAdmission admission, NodeGate gate, IHostApplicationLifetime lifetime,
     IOptions<HubOptions> options, ILogger<AuditSyncService> logger)
     : AuditSync.AuditSyncBase
 {
@@ -26,13 +27,15 @@ public sealed class AuditSyncService(AuditIngest ingest, NodeLeases leases, Sync
         var hello = first.Hello;
         if (AuditIngest.ValidateHello(hello) is { } invalid)
             throw Refuse(hello.NodeId, invalid);
+        // A node pushes its own stream only: the certificate must name the hello's node and site.
+        var revoked = gate.Authorize(context, hello.NodeId, hello.Site, NodeAccess.PushAudit);
 
         // Shed before the lease or the store: under a storm the hub spends nothing on what it cannot serve now.
         using var slot = admission.TryEnter(replacing: leases.IsHeld(hello.NodeId)) ?? throw Shed(hello.NodeId);
         using var lease = await AcquireAsync(hello.NodeId, callCancelled).ConfigureAwait(false);
         // A stopping hub ends its streams at once (the node resumes from its ack elsewhere or later) rather
         // than holding shutdown until Kestrel's timeout.
-        using var streamCancelled = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, lease.Superseded, lifetime.ApplicationStopping);
+        using var streamCancelled = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, lease.Superseded, lifetime.ApplicationStopping, revoked);
         try
         {
             var greeted = ingest.Hello(hello);
@@ -50,6 +53,10 @@ public sealed class AuditSyncService(AuditIngest ingest, NodeLeases leases, Sync
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !callCancelled.IsCancellationRequested)
         {
             throw new RpcException(new Status(StatusCode.Unavailable, "the hub is stopping; reconnect and resume from the last ack"));
+        }
+        catch (OperationCanceledException) when (revoked.IsCancellationRequested && !callCancelled.IsCancellationRequested)
+        {
+            throw NodeGate.RevokedWhileOpen(hello.NodeId);
         }
         catch (OperationCanceledException) when (lease.Superseded.IsCancellationRequested && !callCancelled.IsCancellationRequested)
         {

@@ -40,7 +40,10 @@ public static class NodeServiceCollectionExtensions
                 sp.GetRequiredService<HybridLogicalClock>(), o.Journal, sp.GetRequiredService<ILogger<AuditJournal>>());
         });
         services.AddSingleton(sp => new SiteStateStore(Options(sp).NodeId, sp.GetRequiredService<HybridLogicalClock>()));
-        services.AddSingleton<HubChannel>();
+        services.AddSingleton(sp => new Identity.NodeCredentials(Options(sp).DataDirectory, Options(sp).NodeId, Options(sp).Site));
+        services.AddSingleton(sp => new HubChannel(sp.GetRequiredService<IOptions<NodeOptions>>(), sp.GetRequiredService<Identity.NodeCredentials>(),
+            sp.GetRequiredService<ILogger<HubChannel>>()));
+        services.AddHostedService<Identity.NodeEnrollmentService>();
         services.AddSingleton<HubLink>();
         services.AddSingleton<CommandSender>();
         services.AddSingleton<JournalLookup>();

@@ -28,4 +28,7 @@ internal static partial class InferenceLog
 
     [LoggerMessage(6008, LogLevel.Warning, "Refused a Score request from {Node}: {Problem}")]
     public static partial void ScoreRefused(ILogger logger, string node, string problem);
+
+    [LoggerMessage(8250, LogLevel.Warning, "Refused an inference peer's TLS handshake (certificate {Subject}): {Problem}")]
+    public static partial void PeerRefused(ILogger logger, string subject, string problem);
 }

@@ -1,4 +1,5 @@
 using Grpc.Net.Client;
+using Mesh.Node.Identity;
 using Mesh.Protocol.Grpc;
 using Mesh.Protocol.Models;
 using Mesh.Protocol.Profiles;
@@ -11,20 +12,37 @@ public sealed record PeerInfo(string Url, string NodeId, string Site, HardwarePr
     IReadOnlyDictionary<string, ModelManifest> Manifests, int QueueDepth, double RoundTripMs, DateTimeOffset SeenAt);
 
 /// <summary>One configured peer: its channel, its last advertisement, and whether it answered the last time.</summary>
-public sealed class InferencePeer(string url) : IDisposable
+/// <remarks>An <c>https://</c> peer is reached over mutual TLS: this node presents its enrolled certificate and accepts
+/// only a node certificate from its own CA (<see cref="NodeCredentials"/>).</remarks>
+public sealed class InferencePeer(string url, NodeCredentials? credentials = null) : IDisposable
 {
     private readonly GrpcChannel _channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions
     {
         MaxReceiveMessageSize = 1024 * 1024,
         MaxSendMessageSize = 1024 * 1024,
-        HttpHandler = new SocketsHttpHandler
+        HttpHandler = Handler(url, credentials),
+        DisposeHttpClient = true,
+    });
+
+    private static HttpMessageHandler Handler(string url, NodeCredentials? credentials)
+    {
+        var tls = url.StartsWith("https://", StringComparison.Ordinal);
+        if (tls && credentials is null)
+            throw new InvalidOperationException($"an https:// inference peer ({url}) needs the node's credentials");
+        SocketsHttpHandler Create() => new()
         {
             ConnectTimeout = TimeSpan.FromSeconds(2),
             KeepAlivePingDelay = TimeSpan.FromSeconds(10),
             KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
             EnableMultipleHttp2Connections = true,
-        },
-    });
+            SslOptions = tls ? credentials!.ClientTls(PeerKind.Node) : new(),
+        };
+        if (!tls)
+            return Create();
+        var swappable = new SwappableHandler(Create);
+        credentials!.Changed += _ => swappable.Renew();
+        return swappable;
+    }
 
     public string Url { get; } = url;
 

@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Mesh.Node.Identity;
+using Mesh.Protocol.Identity;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,11 +12,14 @@ using Microsoft.Extensions.Options;
 namespace Mesh.Node.Inference;
 
 /// <summary>
-/// Serves <see cref="InferenceService"/> on <c>Node:Inference:ServeUrl</c> (HTTP/2 without TLS on loopback; mutual
-/// TLS arrives with enrollment, and this is where it plugs in). A small Kestrel host of its own, so a node that
-/// serves nothing opens no port.
+/// Serves <see cref="InferenceService"/> on <c>Node:Inference:ServeUrl</c>. With <c>https://</c> it serves over mutual TLS
+/// with the node's hub-issued certificate (the one in force at each handshake, so a renewal needs no restart) and
+/// takes only peers presenting a node certificate from the same CA; until the node has enrolled every handshake fails.
+/// <c>http://</c> is HTTP/2 without TLS on loopback. A small Kestrel host of its own, so a node that serves nothing
+/// opens no port.
 /// </summary>
-public sealed class InferenceServer(IOptions<NodeOptions> options, LocalInference local, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+public sealed class InferenceServer(IOptions<NodeOptions> options, LocalInference local, ILoggerFactory loggers, NodeCredentials? credentials = null)
+    : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
 
@@ -23,6 +29,8 @@ public sealed class InferenceServer(IOptions<NodeOptions> options, LocalInferenc
         if (o.Inference.ServeUrl.Length == 0)
             return;
         var uri = new Uri(o.Inference.ServeUrl);
+        if (uri.Scheme == Uri.UriSchemeHttps && credentials is null)
+            throw new InvalidOperationException("an https:// Node:Inference:ServeUrl needs the node's credentials");
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
@@ -33,12 +41,33 @@ public sealed class InferenceServer(IOptions<NodeOptions> options, LocalInferenc
             g.MaxReceiveMessageSize = 1024 * 1024;
             g.EnableDetailedErrors = false;
         });
-        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Parse(uri.Host == "localhost" ? "127.0.0.1" : uri.Host), uri.Port,
-            l => l.Protocols = HttpProtocols.Http2));
+        var logger = loggers.CreateLogger<InferenceServer>();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Parse(uri.Host == "localhost" ? "127.0.0.1" : uri.Host), uri.Port, l =>
+        {
+            l.Protocols = HttpProtocols.Http2;
+            if (uri.Scheme == Uri.UriSchemeHttps)
+                l.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificateSelector = (_, _) => credentials!.Current?.Certificate,
+                    ClientCertificateMode = ClientCertificateMode.RequireCertificate,
+                    ClientCertificateValidation = (peer, _, _) => AcceptsPeer(peer, logger),
+                });
+        }));
         _app = builder.Build();
         _app.MapGrpcService<InferenceService>();
         await _app.StartAsync(cancellationToken);
         InferenceLog.Serving(loggers.CreateLogger<InferenceServer>(), o.Inference.ServeUrl);
+    }
+
+    /// <summary>A peer may ask for inference when its certificate is a node certificate from this node's CA.</summary>
+    private bool AcceptsPeer(System.Security.Cryptography.X509Certificates.X509Certificate2 peer, ILogger logger)
+    {
+        var problem = credentials?.Current is not { } identity ? "this node has not enrolled yet"
+            : MeshTrust.Check(peer, identity.Ca, MeshTrust.ClientAuthOid)
+            ?? (NodeCertificateName.Read(peer) is null ? $"certificate '{peer.Subject}' names no node" : null);
+        if (problem is not null)
+            InferenceLog.PeerRefused(logger, peer.Subject, problem);
+        return problem is null;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

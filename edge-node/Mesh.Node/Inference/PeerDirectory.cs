@@ -21,12 +21,12 @@ public sealed class PeerDirectory : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<PeerDirectory> _logger;
 
-    public PeerDirectory(IOptions<NodeOptions> options, TimeProvider time, ILogger<PeerDirectory> logger)
+    public PeerDirectory(IOptions<NodeOptions> options, TimeProvider time, ILogger<PeerDirectory> logger, Identity.NodeCredentials? credentials = null)
     {
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _peers = _options.Inference.Peers.Select(u => new InferencePeer(u)).ToArray();
+        _peers = _options.Inference.Peers.Select(u => new InferencePeer(u, credentials)).ToArray();
     }
 
     public IReadOnlyList<InferencePeer> Peers => _peers;

@@ -61,6 +61,8 @@ public sealed class AccessRoleMatrixTests
         ["POST /api/approvals/{id}/approve"] = AccessRole.Operator,
         ["POST /api/approvals/{id}/deny"] = AccessRole.Operator,
         ["GET /api/hub-actions"] = AccessRole.Viewer,
+        ["POST /api/nodes/{id}/enrollment-tokens"] = AccessRole.Admin,
+        ["POST /api/nodes/{id}/revoke"] = AccessRole.Admin,
     };
 
     private sealed record Caller(string Name, AccessRole? Role, Func<HubHarness, Task<Func<HttpMethod, string, Task<HttpResponseMessage>>>> Connect);
@@ -125,9 +127,9 @@ public sealed class AccessRoleMatrixTests
 
         var grpc = all.Where(e => e.Metadata.GetMetadata<NodeFacingMetadata>() is not null).ToList();
 
-        // The three services, and the catch-all gRPC adds to answer Unimplemented for unknown methods.
+        // The four services (nodes authenticate with mutual TLS, NodeGate), and the catch-all gRPC adds to answer Unimplemented.
         grpc.Select(e => e.RoutePattern.RawText!.Split('/')[1]).Where(s => !s.Contains("unimplemented", StringComparison.Ordinal)).Distinct()
-            .ShouldBe(["mesh.v1.AuditSync", "mesh.v1.NodeControl", "mesh.v1.SiteGossip"], ignoreOrder: true);
+            .ShouldBe(["mesh.v1.Enrollment", "mesh.v1.AuditSync", "mesh.v1.NodeControl", "mesh.v1.SiteGossip"], ignoreOrder: true);
         grpc.ShouldAllBe(e => e.Metadata.GetMetadata<IAllowAnonymous>() != null);
         all.Except(grpc).Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null)
             .ShouldAllBe(e => e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => AccessPolicies.RoleOf(a.Policy) != null));

@@ -109,4 +109,25 @@ public sealed class HubOptionsValidatorTests
         result.Failures.ShouldHaveSingleItem().ShouldStartWith(failure);
         result.FailureMessage!.ShouldNotContain("s3cret-pw");
     }
+
+    private static IReadOnlyList<string> Failures(HubOptions o) => new HubOptionsValidator().Validate(null, o).Failures?.ToList() ?? [];
+
+    [Fact]
+    public void Validate_EnrollmentDefaults_Pass() => Failures(new HubOptions()).ShouldBeEmpty();
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5443", "Hub:Enrollment:Url: scheme 'http' is not supported here; use https://")]
+    [InlineData("https://10.0.0.1:5443", "Hub:Enrollment:Url: host '10.0.0.1' is not a loopback address")]
+    public void Validate_EnrollmentUrlNotLoopbackHttps_NamesTheKey(string url, string expected) =>
+        Failures(new HubOptions { Enrollment = new() { Url = url } }).ShouldHaveSingleItem().ShouldStartWith(expected);
+
+    [Fact]
+    public void Validate_CaCertificateWithoutKey_NamesBoth() =>
+        Failures(new HubOptions { Enrollment = new() { CaCertificatePath = "/etc/mesh/ca.crt" } }).ShouldHaveSingleItem()
+            .ShouldStartWith("Hub:Enrollment: set both CaCertificatePath and CaKeyPath, or neither");
+
+    [Fact]
+    public void Validate_CertificateLifetimeTooShort_NamesTheKey() =>
+        Failures(new HubOptions { Enrollment = new() { CertificateLifetime = TimeSpan.FromSeconds(5) } }).ShouldHaveSingleItem()
+            .ShouldStartWith("Hub:Enrollment:CertificateLifetime: 00:00:05 is outside");
 }

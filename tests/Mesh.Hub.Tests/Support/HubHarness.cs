@@ -156,7 +156,8 @@ internal sealed class HubHarness : IAsyncDisposable
     private async Task StartAppAsync()
     {
         var logs = new LogCapture();
-        string[] args = ["--Hub:Url=http://127.0.0.1:0", $"--Hub:DataPath={DataPath}", .. TokenArgs(), .. _extraArgs];
+        string[] args = ["--Hub:Url=http://127.0.0.1:0", $"--Hub:DataPath={DataPath}", .. TokenArgs(),
+            "--Hub:Enrollment:Url=https://127.0.0.1:0", "--Hub:Enrollment:PlaintextNodes=true", .. _extraArgs];
         _app = HubApp.Build(args, builder =>
         {
             builder.Logging.ClearProviders();

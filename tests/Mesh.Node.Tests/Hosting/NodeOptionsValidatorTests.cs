@@ -87,4 +87,23 @@ public sealed class NodeOptionsValidatorTests
     [Fact]
     public void Validate_ClusterOffWithNoSeeds_Passes() =>
         Errors(Valid with { Cluster = new SiteClusterOptions { Enabled = false } }).ShouldBeEmpty();
+
+    [Fact]
+    public void Validate_EnrollmentTokenMalformed_NamesTheKey() =>
+        Errors(Valid with { Sync = new SyncOptions { HubUrl = "https://127.0.0.1:5443" }, Enrollment = new NodeEnrollmentOptions { Token = "nonsense" } })
+            .ShouldHaveSingleItem().ShouldStartWith("Node:Enrollment:Token: an enrollment token has two parts");
+
+    [Fact]
+    public void Validate_EnrollmentTokenWithoutHttpsHub_SaysWhereToEnroll()
+    {
+        var token = Mesh.Protocol.Identity.EnrollmentToken.Create(new string('a', 64)).ToString();
+        Errors(Valid with { Sync = new SyncOptions { HubUrl = "http://127.0.0.1:5080" }, Enrollment = new NodeEnrollmentOptions { Token = token } })
+            .ShouldHaveSingleItem().ShouldStartWith("Node:Enrollment:Token is set but there is no https:// hub to enroll at");
+        Errors(Valid with { Enrollment = new NodeEnrollmentOptions { Token = token, HubUrl = "https://127.0.0.1:5443" } }).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Validate_EnrollmentHubUrlNotHttps_NamesTheKey() =>
+        Errors(Valid with { Enrollment = new NodeEnrollmentOptions { HubUrl = "http://127.0.0.1:5443" } })
+            .ShouldHaveSingleItem().ShouldStartWith("Node:Enrollment:HubUrl 'http://127.0.0.1:5443' must be an absolute https:// URL");
 }

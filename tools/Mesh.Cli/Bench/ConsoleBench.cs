@@ -61,7 +61,7 @@ internal static partial class ConsoleBench
         }
 
         await using var app = HubApp.Build(
-            ["--Hub:Url=http://127.0.0.1:0", "--Hub:ApiUrl=http://127.0.0.1:0", "--Hub:Store:Provider=postgresql", $"--Hub:Store:ConnectionString={connectionString}",
+            ["--Hub:Url=http://127.0.0.1:0", "--Hub:Enrollment:Url=", "--Hub:Enrollment:PlaintextNodes=true", "--Hub:ApiUrl=http://127.0.0.1:0", "--Hub:Store:Provider=postgresql", $"--Hub:Store:ConnectionString={connectionString}",
                 "--Hub:Access:Users:0:Name=bench", "--Hub:Access:Users:0:Role=viewer", $"--Hub:Access:Users:0:PasswordHash={PasswordHash.Create(password)}",
                 "--Logging:LogLevel:Default=Warning"],
             builder =>

@@ -65,7 +65,7 @@ public static class HubBench
             say($"prepared {o.Nodes} chains of {o.Records:N0} records ({(long)o.Nodes * o.Records:N0} in all) in {prepared.Elapsed.TotalSeconds:F1} s");
 
             await using var app = HubApp.Build(
-                ["--Hub:Url=http://127.0.0.1:0", $"--Hub:DataPath={Path.Combine(dir, "hub.db")}", $"--Hub:MaxSyncStreams={o.MaxStreams}",
+                ["--Hub:Url=http://127.0.0.1:0", "--Hub:Enrollment:Url=", "--Hub:Enrollment:PlaintextNodes=true", $"--Hub:DataPath={Path.Combine(dir, "hub.db")}", $"--Hub:MaxSyncStreams={o.MaxStreams}",
                     "--Logging:LogLevel:Default=Warning"],
                 builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
             await app.StartAsync(ct).ConfigureAwait(false);

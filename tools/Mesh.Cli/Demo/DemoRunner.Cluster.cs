@@ -17,23 +17,26 @@ public sealed partial class DemoRunner
     private async Task<int> RunWithClusterAsync(string root, CancellationToken ct)
     {
         await using var hub = await StartHubAsync(root).ConfigureAwait(false);
-        var cloudUrl = $"http://127.0.0.1:{ChildProcess.FreePort()}";
+        var cloudUrl = $"https://127.0.0.1:{ChildProcess.FreePort()}";
         var modelsDir = Path.Combine(AppContext.BaseDirectory, "models");
         var models = $"--Node:Inference:Models={modelsDir}";
         var rooms = Math.Max(1, options.Devices / 4);
         var (cloudDevices, _) = DemoDevices.Provision(root, "cloud", 0, 0);
         var (siteADevices, siteAPasswords) = DemoDevices.Provision(root, "site-a", options.Devices, rooms);
         var (siteBDevices, siteBPasswords) = DemoDevices.Provision(root, "site-b", options.Devices, rooms);
-        var cloud = await LocalNode.StartAsync(CloudNode, "cloud", Path.Combine(root, CloudNode), hub.Address.ToString(),
-            extraArgs: [$"--Node:Profile={CloudProfile}", $"--Node:Inference:ServeUrl={cloudUrl}", models, cloudDevices]).ConfigureAwait(false);
+        var cloud = await StartEnrolledAsync(hub, CloudNode, "cloud", Path.Combine(root, CloudNode),
+            [$"--Node:Profile={CloudProfile}", $"--Node:Inference:ServeUrl={cloudUrl}", models, cloudDevices], ct).ConfigureAwait(false);
         var cloudStopped = false;
-        Say($"  cloud      {CloudNode} ({CloudProfile}) serves Inference on {cloudUrl}: {DescribeModels(cloud)}");
+        Say($"  cloud      {CloudNode} ({CloudProfile}) serves Inference over mutual TLS on {cloudUrl}: {DescribeModels(cloud)}");
 
         var clusterPorts = Enumerable.Range(0, options.SiteNodes).Select(_ => ChildProcess.FreePort()).ToArray();
+        var tokens = new List<string>();
+        for (var i = 0; i < options.SiteNodes; i++)
+            tokens.Add(await hub.CreateEnrollmentTokenAsync($"edge-a{i + 1}", "site-a", ct).ConfigureAwait(false));
         var members = Enumerable.Range(0, options.SiteNodes).Select(i => new SiteMemberProcess($"edge-a{i + 1}", "site-a", Path.Combine(root, $"edge-a{i + 1}"),
             ChildProcess.FreePort(), clusterPorts[i],
         [
-            $"--Node:Sync:HubUrl={hub.Address}", "--Node:Profile=edge-server-rtx-a2000", models,
+            $"--Node:Sync:HubUrl={hub.NodeAddress}", $"--Node:Enrollment:Token={tokens[i]}", "--Node:Profile=edge-server-rtx-a2000", models,
             $"--Node:Inference:Peers:0={cloudUrl}", "--Node:Inference:PeerRefresh=00:00:01",
             "--Node:Cluster:Enabled=true", $"--Node:Cluster:Seeds:0=127.0.0.1:{clusterPorts[0]}", $"--Node:Cluster:Seeds:1=127.0.0.1:{clusterPorts[1]}",
             "--Node:Cluster:FailureDetectionPause=00:00:02", "--Node:Cluster:StableAfter=00:00:03", siteADevices,
@@ -47,8 +50,8 @@ public sealed partial class DemoRunner
                 Say($"  node       {m.NodeId} serves site-a as a member of its cluster (process, cluster port {m.ClusterPort}), embedded MQTT broker on 127.0.0.1:{m.MqttPort}");
             await WaitForClusterAsync(members, ct).ConfigureAwait(false);
             Say($"  cluster    site-a's {members.Count} members are up (each journal records the membership)");
-            gateway = await LocalNode.StartAsync("edge-b", "site-b", Path.Combine(root, "edge-b"), hub.Address.ToString(),
-                extraArgs: ["--Node:Profile=raspberry-pi-5", $"--Node:Inference:Peers:0={cloudUrl}", "--Node:Inference:PeerRefresh=00:00:01", "--Node:Inference:Models=", siteBDevices]).ConfigureAwait(false);
+            gateway = await StartEnrolledAsync(hub, "edge-b", "site-b", Path.Combine(root, "edge-b"),
+                ["--Node:Profile=raspberry-pi-5", $"--Node:Inference:Peers:0={cloudUrl}", "--Node:Inference:PeerRefresh=00:00:01", "--Node:Inference:Models=", siteBDevices], ct).ConfigureAwait(false);
             Say($"  node       edge-b serves site-b (raspberry-pi-5, thin gateway: no local model), embedded MQTT broker on 127.0.0.1:{gateway.MqttPort}");
             await PushSitePolicyAsync(hub, "site-a", members.Select(m => m.NodeId).ToArray(), ct).ConfigureAwait(false);
             await PushPolicyAsync(hub, gateway, ct).ConfigureAwait(false);

@@ -51,16 +51,16 @@ public sealed partial class DemoRunner(DemoOptions options)
         await using var hub = await StartHubAsync(root).ConfigureAwait(false);
         var nodes = new List<LocalNode>();
         var servePort = Mesh.Node.Ingest.EmbeddedBroker.FreePort(System.Net.IPAddress.Loopback);
-        var cloudUrl = $"http://127.0.0.1:{servePort}";
+        var cloudUrl = $"https://127.0.0.1:{servePort}";
         // The models shipped beside the CLI (the anomaly model), whatever the working directory holds.
         var models = $"--Node:Inference:Models={Path.Combine(AppContext.BaseDirectory, "models")}";
         var rooms = Math.Max(1, options.Devices / 4);
         var (cloudDevices, _) = DemoDevices.Provision(root, "cloud", 0, 0);
-        var cloud = await LocalNode.StartAsync(CloudNode, "cloud", Path.Combine(root, CloudNode), hub.Address.ToString(),
-            extraArgs: [$"--Node:Profile={CloudProfile}", $"--Node:Inference:ServeUrl={cloudUrl}", models, cloudDevices]).ConfigureAwait(false);
+        var cloud = await StartEnrolledAsync(hub, CloudNode, "cloud", Path.Combine(root, CloudNode),
+            [$"--Node:Profile={CloudProfile}", $"--Node:Inference:ServeUrl={cloudUrl}", models, cloudDevices], ct).ConfigureAwait(false);
         var cloudStopped = false;
         var credentials = new Dictionary<string, Devices.DeviceCredentials>();
-        Say($"  cloud      {CloudNode} ({CloudProfile}) serves Inference on {cloudUrl}: {DescribeModels(cloud)}");
+        Say($"  cloud      {CloudNode} ({CloudProfile}) serves Inference over mutual TLS on {cloudUrl}: {DescribeModels(cloud)}");
         try
         {
             foreach (var (id, site, profile, thin) in Nodes)
@@ -69,7 +69,7 @@ public sealed partial class DemoRunner(DemoOptions options)
                 credentials[site] = passwords;
                 string[] extra = [$"--Node:Profile={profile}", $"--Node:Inference:Peers:0={cloudUrl}", "--Node:Inference:PeerRefresh=00:00:01",
                     thin ? "--Node:Inference:Models=" : models, devicesFile];
-                var node = await LocalNode.StartAsync(id, site, Path.Combine(root, id), hub.Address.ToString(), extraArgs: extra).ConfigureAwait(false);
+                var node = await StartEnrolledAsync(hub, id, site, Path.Combine(root, id), extra, ct).ConfigureAwait(false);
                 nodes.Add(node);
                 Say($"  node       {id} serves {site} ({profile}{(thin ? ", thin gateway: no local model" : $": {DescribeModels(node)}")}), embedded MQTT broker on 127.0.0.1:{node.MqttPort}, {passwords.Count} device accounts");
             }
@@ -239,11 +239,23 @@ public sealed partial class DemoRunner(DemoOptions options)
     /// password (this run only), and says where to sign in.</summary>
     private static async Task<LocalHub> StartHubAsync(string root)
     {
-        var hub = await LocalHub.StartAsync(Path.Combine(root, "hub"), new LocalHubAccess([DemoOperator.Name], ConsoleAdmin: true)).ConfigureAwait(false);
-        Say($"  hub        gRPC + API on {hub.Address}");
+        // Nodes only over mutual TLS: each enrolls with a one-time token the demo makes through the admin API.
+        var hub = await LocalHub.StartAsync(Path.Combine(root, "hub"), new LocalHubAccess([DemoOperator.Name], ConsoleAdmin: true),
+            extraArgs: ["--Hub:Enrollment:PlaintextNodes=false"]).ConfigureAwait(false);
+        Say($"  hub        gRPC + API on {hub.Address}; nodes enroll and sync over mutual TLS on {hub.NodeAddress}");
         var login = hub.Login!;
         Say($"  console    {login.Login} (HTTP/1.1, for a browser): user {login.Name}, password {login.Password} (this run only)");
         return hub;
+    }
+
+    /// <summary>Makes a one-time token for the node (as <c>mesh node token</c> does), enrolls its data directory with it
+    /// (as <c>mesh enroll</c> does) and starts the node against the hub's TLS endpoint, where it syncs over mutual TLS.</summary>
+    private static async Task<LocalNode> StartEnrolledAsync(LocalHub hub, string id, string site, string dataDirectory, string[] extra, CancellationToken ct)
+    {
+        var token = await hub.CreateEnrollmentTokenAsync(id, site, ct).ConfigureAwait(false);
+        var (_, key) = await Mesh.Node.Identity.NodeEnrollment.EnrollAsync(hub.NodeAddress, token, dataDirectory, ct).ConfigureAwait(false);
+        key.Dispose();
+        return await LocalNode.StartAsync(id, site, dataDirectory, hub.NodeAddress.ToString(), extraArgs: extra).ConfigureAwait(false);
     }
 
     private static void Say(string text, bool markup = false)

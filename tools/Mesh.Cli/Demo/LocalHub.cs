@@ -37,6 +37,9 @@ public sealed class LocalHub : IAsyncDisposable
     /// <summary>gRPC and JSON API address (HTTP/2 cleartext).</summary>
     public Uri Address { get; }
 
+    /// <summary>The mutual-TLS endpoint nodes enroll and sync on (<c>https://…</c>).</summary>
+    public Uri NodeAddress => HubApp.GetNodeAddress(App)!;
+
     /// <summary>A client of the JSON API that authenticates with the admin token.</summary>
     public HttpClient Http { get; }
 
@@ -73,6 +76,9 @@ public sealed class LocalHub : IAsyncDisposable
         List<string> args =
         [
             $"--Hub:Url=http://127.0.0.1:{port}", $"--Hub:DataPath={Path.Combine(dataDirectory, "hub.db")}", $"--Logging:LogLevel:Default={logLevel}",
+            // Nodes enroll and sync over mutual TLS here; cleartext nodes stay allowed for the tests written before it
+            // (the demo turns them off with --Hub:Enrollment:PlaintextNodes=false).
+            "--Hub:Enrollment:Url=https://127.0.0.1:0", "--Hub:Enrollment:PlaintextNodes=true",
             .. TokenArgs(0, AdminTokenName, AccessRoles.Admin, adminToken),
             .. operatorTokens.SelectMany((o, i) => TokenArgs(i + 1, o.Key, AccessRoles.Operator, o.Value)),
         ];
@@ -90,6 +96,12 @@ public sealed class LocalHub : IAsyncDisposable
             : new LocalHubConsole(new Uri(HubApp.GetApiAddress(app)!, "login"), ConsoleUserName, password);
         return new LocalHub(app, HubApp.GetBoundAddress(app), adminToken, operatorTokens, console);
     }
+
+    /// <summary>A one-time enrollment token for <paramref name="nodeId"/> of <paramref name="site"/>, made through the
+    /// admin API as <c>mesh node token</c> does.</summary>
+    public async Task<string> CreateEnrollmentTokenAsync(string nodeId, string site, CancellationToken ct = default) =>
+        (await new HubApiClient(Http).PostAsync<Mesh.Hub.Enrollment.EnrollmentApi.TokenView>(
+            $"api/nodes/{Uri.EscapeDataString(nodeId)}/enrollment-tokens", new { site }, ct).ConfigureAwait(false)).Token;
 
     public async ValueTask DisposeAsync()
     {

@@ -23,6 +23,10 @@ public static class NodeCommand
             await host.RunAsync(ct).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
-        return new Command("node", "Run and manage a Mesh node") { run, NodeInstall.InstallCommand.Create(), NodeDoctor.DoctorCommand.Create() };
+        return new Command("node", "Run and manage a Mesh node")
+        {
+            run, NodeInstall.InstallCommand.Create(), NodeDoctor.DoctorCommand.Create(),
+            Enrollment.NodeEnrollmentCommands.Token(), Enrollment.NodeEnrollmentCommands.Revoke(),
+        };
     }
 }

@@ -1,0 +1,105 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Mesh.Node.Identity;
+using Mesh.Node.Inference;
+using Mesh.Node.Tests.Support;
+using Mesh.Protocol.Grpc;
+using Mesh.Protocol.Profiles;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Mesh.Node.Tests.Inference;
+
+/// <summary>The Inference service over mutual TLS on a real loopback port: served with the node's certificate, open
+/// only to peers with a node certificate of the same CA.</summary>
+public sealed class InferenceTlsTests : IAsyncLifetime
+{
+    private readonly TempDirectory _dir = new();
+    private readonly TestCa _ca = new();
+    private readonly LogSink _logs = new();
+    private LocalInference _local = null!;
+    private NodeCredentials _serving = null!;
+    private InferenceServer _server = null!;
+    private string _url = "";
+
+    public async Task InitializeAsync()
+    {
+        var profile = ProfileLoader.LoadFile(Path.Combine(AppContext.BaseDirectory, "hardware-profiles", "cloud-a10g.yaml")).Profile.ShouldNotBeNull();
+        _local = LocalInference.Open(profile, Path.Combine(AppContext.BaseDirectory, "models"), new InferenceOptions(), _logs.For<LocalInference>());
+        _url = $"https://127.0.0.1:{Mesh.Node.Ingest.EmbeddedBroker.FreePort(System.Net.IPAddress.Loopback)}";
+        _serving = _ca.Enroll(Path.Combine(_dir.Path, "gpu-1"), "gpu-1", "cloud");
+        var options = new NodeOptions { NodeId = "gpu-1", Site = "cloud", Inference = new InferenceOptions { ServeUrl = _url } };
+        _server = new InferenceServer(Options.Create(options), _local, NullLoggerFactory.Instance, _serving);
+        await _server.StartAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Describe_PeerWithNodeCertificateOfSameCa_Answered()
+    {
+        using var edge = _ca.Enroll(Path.Combine(_dir.Path, "edge-1"), "edge-1", "site-a");
+        using var peer = new InferencePeer(_url, edge);
+
+        var info = await peer.Client.DescribeAsync(new DescribeRequest { NodeId = "edge-1", Site = "site-a" });
+
+        info.NodeId.ShouldBe("gpu-1");
+        info.Models.ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Describe_PeerOfAnotherCa_RefusedBothWays()
+    {
+        using var other = new TestCa("Other CA");
+        using var edge = other.Enroll(Path.Combine(_dir.Path, "edge-x"), "edge-x", "site-a");
+        using var peer = new InferencePeer(_url, edge);
+        // The peer refuses the server (not its CA)...
+        var refusedServer = await Should.ThrowAsync<RpcException>(async () => await peer.Client.DescribeAsync(new DescribeRequest { NodeId = "edge-x", Site = "site-a" }));
+        refusedServer.StatusCode.ShouldBe(StatusCode.Internal);
+        refusedServer.Status.Detail.ShouldContain("RemoteCertificateValidationCallback");
+
+        // ...and the server refuses the peer's certificate even from a client that trusts any server.
+        using var channel = GrpcChannel.ForAddress(_url, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler
+            {
+                SslOptions = new() { ClientCertificates = [edge.Current!.Certificate], RemoteCertificateValidationCallback = (_, _, _, _) => true },
+            },
+            DisposeHttpClient = true,
+        });
+        var refusedClient = await Should.ThrowAsync<RpcException>(async () =>
+            await new Mesh.Protocol.Grpc.Inference.InferenceClient(channel).DescribeAsync(new DescribeRequest { NodeId = "edge-x", Site = "site-a" }));
+        ServerRefused(refusedClient);
+    }
+
+    [Fact]
+    public async Task Describe_NoClientCertificate_Refused()
+    {
+        using var channel = GrpcChannel.ForAddress(_url, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { SslOptions = new() { RemoteCertificateValidationCallback = (_, _, _, _) => true } },
+            DisposeHttpClient = true,
+        });
+
+        var ex = await Should.ThrowAsync<RpcException>(async () =>
+            await new Mesh.Protocol.Grpc.Inference.InferenceClient(channel).DescribeAsync(new DescribeRequest { NodeId = "anyone", Site = "site-a" }));
+
+        ServerRefused(ex);
+    }
+
+    /// <summary>The server ended the handshake: with TLS 1.3 the client learns it after its side of the handshake, as
+    /// UNAVAILABLE or as an internal error of the connection, but never as its own refusal of the server.</summary>
+    private static void ServerRefused(RpcException ex)
+    {
+        ex.StatusCode.ShouldBeOneOf(StatusCode.Unavailable, StatusCode.Internal);
+        ex.Status.Detail.ShouldNotContain("RemoteCertificateValidationCallback");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.StopAsync(CancellationToken.None);
+        await _server.DisposeAsync();
+        _serving.Dispose();
+        await _local.DisposeAsync();
+        _ca.Dispose();
+        _dir.Dispose();
+    }
+}
