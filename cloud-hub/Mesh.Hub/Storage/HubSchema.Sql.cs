@@ -133,4 +133,17 @@ internal static partial class HubSchema
         ALTER TABLE nodes ADD COLUMN profile TEXT NOT NULL DEFAULT '';
         ALTER TABLE nodes ADD COLUMN version TEXT NOT NULL DEFAULT '';
         """;
+
+    /// <summary>Each node's pinned public key (signed checkpoints, docs/SECURITY.md): registered before its first checkpoint
+    /// (enrollment) or the key of the first checkpoint accepted; and the node's last signed checkpoint.</summary>
+    private const string V6Sql = """
+        CREATE TABLE IF NOT EXISTS node_keys(
+            node_id        TEXT    NOT NULL PRIMARY KEY,
+            public_key     BLOB    NOT NULL,
+            fingerprint    TEXT    NOT NULL,
+            source         TEXT    NOT NULL,
+            pinned_at      INTEGER NOT NULL,
+            checkpoint_seq INTEGER,
+            checkpoint_at  INTEGER);
+        """;
 }
