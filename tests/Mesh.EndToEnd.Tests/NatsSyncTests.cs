@@ -28,6 +28,7 @@ public sealed class NatsSyncTests
         }, null, CancellationToken.None);
 
         sim.Acknowledged.ShouldBe(1000);
+        await node.Journal.CheckpointNowAsync();
         await AssertAllAtHubAsync(hub, node.JournalPath, "edge-n", sim);
     }
 
@@ -44,11 +45,13 @@ public sealed class NatsSyncTests
             extraArgs: ["--Node:Sync:Transport=Nats", $"--Node:Sync:NatsUrl={leaf.Url}", "--Node:Sync:MaxBackoff=00:00:01"]);
 
         var first = await Publish(node, 1, 20);
+        await node.Journal.CheckpointNowAsync();
         await AssertAllAtHubAsync(hub, node.JournalPath, "edge-a", first);
 
         // The WAN (here: the hub's NATS server) goes away; the site's leaf goes on taking the records.
         hubNats.Stop();
         var offline = await Publish(node, 1000, 20);
+        await node.Journal.CheckpointNowAsync();
         await Poll.UntilAsync(() => node.Stats.HubAcked == node.Journal.Head, Timeout, "the leaf's JetStream holds the backlog");
         await hubNats.StartAsync(TimeSpan.FromSeconds(20));
 
@@ -61,7 +64,8 @@ public sealed class NatsSyncTests
             Port = node.MqttPort, Sites = ["site-a"], Devices = 5, ReadingsPerDevice = perDevice, Rate = 0, StartSeq = startSeq,
         }, null, CancellationToken.None);
 
-    /// <summary>Waits until the hub holds the whole journal, then checks every acknowledged reading's Observation
+    /// <summary>Waits until the hub holds the whole journal (signed by the caller first, so no timed checkpoint follows while
+    /// it is compared), then checks every acknowledged reading's Observation
     /// is there and the chain verifies.</summary>
     private static async Task AssertAllAtHubAsync(LocalHub hub, string journalPath, string nodeId, SimulationResult sim)
     {

@@ -40,6 +40,17 @@ public sealed partial class AuditJournal
         _checkpointTimer = new Timer(static state => ((AuditJournal)state!).QueueCheckpointTick(), this, _options.CheckpointEvery, _options.CheckpointEvery);
     }
 
+    /// <summary>Signs the tail now when anything was written since the last checkpoint, and completes once that is
+    /// durable; the head it reports includes the checkpoint. Once done, no timed checkpoint follows until something new
+    /// is written: the journal holds still (the demo and tests settle a node this way before comparing it with the hub).</summary>
+    public Task<AppendResult> CheckpointNowAsync()
+    {
+        var request = new AppendRequest([], false, SignNow: true);
+        if (!_queue.Writer.TryWrite(request))
+            return Task.FromException<AppendResult>(new ObjectDisposedException(nameof(AuditJournal), "the audit journal is closed"));
+        return request.Completion.Task;
+    }
+
     private void QueueCheckpointTick()
     {
         if (Interlocked.Read(ref _sinceCheckpoint) > 0)

@@ -107,8 +107,15 @@ public sealed partial class AuditJournal : IAsyncDisposable
             batch.Clear();
             var records = 0;
             var tick = false;
+            List<AppendRequest>? signNow = null;
             while (records < _options.MaxBatchRecords && reader.TryRead(out var request))
             {
+                if (request.SignNow)
+                {
+                    (signNow ??= []).Add(request);
+                    tick = true;
+                    continue;
+                }
                 if (ReferenceEquals(request, AppendRequest.Housekeeping))
                     continue;
                 if (ReferenceEquals(request, AppendRequest.CheckpointTick))
@@ -123,6 +130,8 @@ public sealed partial class AuditJournal : IAsyncDisposable
                 Commit(batch);
             if (tick)
                 CommitCheckpoint();
+            foreach (var request in signNow ?? [])
+                request.Completion.TrySetResult(new AppendResult(_head.Sequence, 0, 0));
             Housekeep();
         }
     }
@@ -229,7 +238,8 @@ public sealed partial class AuditJournal : IAsyncDisposable
         await _conn.DisposeAsync().ConfigureAwait(false);
     }
 
-    private sealed record AppendRequest(IReadOnlyList<AuditDraft> Drafts, bool SkipExisting)
+    /// <param name="SignNow">Sign the tail now (<see cref="CheckpointNowAsync"/>); carries no drafts.</param>
+    private sealed record AppendRequest(IReadOnlyList<AuditDraft> Drafts, bool SkipExisting, bool SignNow = false)
     {
         /// <summary>Wakes the writer to check the disk budget (the hub acknowledged more); appends nothing.</summary>
         public static readonly AppendRequest Housekeeping = new([], false);
