@@ -28,7 +28,6 @@ public sealed class NatsSyncTests
         }, null, CancellationToken.None);
 
         sim.Acknowledged.ShouldBe(1000);
-        await node.Journal.CheckpointNowAsync();
         await AssertAllAtHubAsync(hub, node.JournalPath, "edge-n", sim);
     }
 
@@ -64,8 +63,7 @@ public sealed class NatsSyncTests
             Port = node.MqttPort, Sites = ["site-a"], Devices = 5, ReadingsPerDevice = perDevice, Rate = 0, StartSeq = startSeq,
         }, null, CancellationToken.None);
 
-    /// <summary>Waits until the hub holds the whole journal (signed by the caller first, so no timed checkpoint follows while
-    /// it is compared), then checks every acknowledged reading's Observation
+    /// <summary>Waits until the hub holds the whole journal, then checks every acknowledged reading's Observation
     /// is there and the chain verifies.</summary>
     private static async Task AssertAllAtHubAsync(LocalHub hub, string journalPath, string nodeId, SimulationResult sim)
     {
@@ -84,6 +82,7 @@ public sealed class NatsSyncTests
         missing.ShouldBeEmpty("every acknowledged reading has its Observation record at the hub");
         var verdict = await AuditChainChecker.VerifyHubAsync(hub.Http, nodeId);
         verdict.Ok.ShouldBeTrue(verdict.Describe());
-        verdict.Verdict.Head.Sequence.ShouldBe(journal);
+        // At least the journal as compared: a running node may sign its tail (a timed checkpoint) right after.
+        verdict.Verdict.Head.Sequence.ShouldBeGreaterThanOrEqualTo(journal);
     }
 }
