@@ -9,18 +9,29 @@ internal static class AuditVerifyConsole
     {
         var progress = new SyncProgress();
         IReadOnlyList<ChainCheckResult> results;
-        ExpectedKey? expected;
+        ExpectedKey? expected = null;
         try
         {
             expected = keyFile is not null ? ExpectedKey.FromPemFile(keyFile.FullName)
                 : fingerprint is not null ? ExpectedKey.FromFingerprint(fingerprint)
-                : journal is not null ? ExpectedKey.BesideJournal(journal.FullName)
                 : null;
         }
         catch (InvalidDataException ex)
         {
             AnsiConsole.MarkupLine($"[red]{Markup.Escape(ex.Message)}[/]");
             return ExitCodes.Failure;
+        }
+        if (expected is null && journal is not null)
+        {
+            // The node's own key file is the default, not the auditor's word: one this user cannot read is a warning.
+            try
+            {
+                expected = ExpectedKey.BesideJournal(journal.FullName);
+            }
+            catch (InvalidDataException ex)
+            {
+                AnsiConsole.MarkupLine($"[yellow]warning: {Markup.Escape(ex.Message)}; checkpoints are checked against the first checkpoint's key (give --key or --fingerprint)[/]");
+            }
         }
         if (journal is not null)
         {

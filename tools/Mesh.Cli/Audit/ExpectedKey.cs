@@ -9,7 +9,8 @@ public sealed record ExpectedKey(string Fingerprint, string Source)
 {
     /// <summary>From a PEM file holding the node's public key (or its private key, <c>node.key</c>).</summary>
     /// <exception cref="InvalidDataException">The file is not a P-256 key in PEM; the message names it.</exception>
-    public static ExpectedKey FromPemFile(string path)
+    /// <param name="what">How messages name the file.</param>
+    public static ExpectedKey FromPemFile(string path, string what = "--key")
     {
         string text;
         try
@@ -18,7 +19,7 @@ public sealed record ExpectedKey(string Fingerprint, string Source)
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new InvalidDataException($"--key {path}: cannot read it: {ex.Message}", ex);
+            throw new InvalidDataException($"{what} {path}: cannot read it: {ex.Message}", ex);
         }
         using var key = ECDsa.Create();
         try
@@ -27,10 +28,10 @@ public sealed record ExpectedKey(string Fingerprint, string Source)
         }
         catch (Exception ex) when (ex is ArgumentException or CryptographicException)
         {
-            throw new InvalidDataException($"--key {path}: not an ECDSA key in PEM ({ex.Message})", ex);
+            throw new InvalidDataException($"{what} {path}: not an ECDSA key in PEM ({ex.Message})", ex);
         }
         if (key.KeySize != 256)
-            throw new InvalidDataException($"--key {path}: an ECDSA key of {key.KeySize} bits; a node's key is P-256");
+            throw new InvalidDataException($"{what} {path}: an ECDSA key of {key.KeySize} bits; a node's key is P-256");
         return new ExpectedKey(NodePublicKey.Fingerprint(key.ExportSubjectPublicKeyInfo()), $"--key {path}");
     }
 
@@ -46,6 +47,6 @@ public sealed record ExpectedKey(string Fingerprint, string Source)
         if (data is null)
             return null;
         var path = Mesh.Node.Identity.NodeKey.PathFor(data);
-        return File.Exists(path) ? FromPemFile(path) with { Source = $"the node's identity folder ({path})" } : null;
+        return File.Exists(path) ? FromPemFile(path, "the node's key") with { Source = $"the node's identity folder ({path})" } : null;
     }
 }
