@@ -98,6 +98,28 @@ public sealed class SignedCheckpointTests
         Flat(byFingerprint.Stdout).ShouldContain(expected, Case.Sensitive, byFingerprint.ToString());
     }
 
+    [Fact]
+    public async Task AuditVerify_BadKeyArguments_UsageErrorNamingTheOption()
+    {
+        using var dir = new TempDirectory();
+        var journal = dir.Sub("audit.db");
+
+        var both = await MeshCli.RunAsync(Long, "audit", "verify", "--journal", journal, "--key", dir.Sub("k.pem"), "--fingerprint", new string('a', 64));
+        var shortPrint = await MeshCli.RunAsync(Long, "audit", "verify", "--journal", journal, "--fingerprint", "abc");
+        var hubWithoutNode = await MeshCli.RunAsync(Long, "audit", "verify", "--hub", "http://127.0.0.1:1", "--fingerprint", new string('a', 64));
+        File.WriteAllText(dir.Sub("k.pem"), "not a key");
+        var notAKey = await MeshCli.RunAsync(Long, "audit", "verify", "--journal", journal, "--key", dir.Sub("k.pem"));
+
+        both.ExitCode.ShouldBe(2, both.ToString());
+        (both.Stdout + both.Stderr).ShouldContain("give --key or --fingerprint, not both");
+        shortPrint.ExitCode.ShouldBe(2, shortPrint.ToString());
+        (shortPrint.Stdout + shortPrint.Stderr).ShouldContain("--fingerprint 'abc' must be 64 hex digits");
+        hubWithoutNode.ExitCode.ShouldBe(2, hubWithoutNode.ToString());
+        (hubWithoutNode.Stdout + hubWithoutNode.Stderr).ShouldContain("with --hub, give --node too");
+        notAKey.ExitCode.ShouldBe(1, notAKey.ToString());
+        Flat(notAKey.Stdout).ShouldContain($"--key {dir.Sub("k.pem")}: not an ECDSA key in PEM");
+    }
+
     /// <summary>Output with line breaks folded, so a phrase matches however the console wrapped it.</summary>
     private static string Flat(string text) => Regex.Replace(text, @"\s+", " ");
 
