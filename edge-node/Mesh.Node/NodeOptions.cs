@@ -221,4 +221,16 @@ public sealed record JournalOptions
 
     /// <summary>The smallest non-zero <see cref="DiskBudgetBytes"/>.</summary>
     public const long MinDiskBudgetBytes = 1L << 20;
+
+    /// <summary>Sign the chain with the node's key (<c>&lt;data&gt;/identity/node.key</c>) in <c>Checkpoint</c> records, so that a
+    /// rewritten or replaced journal is detected (docs/SECURITY.md). Default true.</summary>
+    public bool SignCheckpoints { get; init; } = true;
+
+    /// <summary>A checkpoint follows at the latest this many records after the previous one (in the same transaction as
+    /// the record that reaches it): the node never leaves more unsigned. 1..100000. Default 1000.</summary>
+    public int CheckpointEveryRecords { get; init; } = 1000;
+
+    /// <summary>A checkpoint is written this long after the previous one when anything was written since, and at clean
+    /// shutdown. 00:00:00.1..01:00:00. Default 10 s.</summary>
+    public TimeSpan CheckpointEvery { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -66,7 +66,8 @@ public sealed class BacklogBudgetTests
         await PartitionTests.ShouldHoldEachAcknowledgedReadingOnceAsync(hub, NodeId, Site, result);
         var verdict = await AuditChainChecker.VerifyHubAsync(hub.Http, NodeId);
         verdict.Ok.ShouldBeTrue(verdict.Describe());
-        verdict.Verdict.Head.Sequence.ShouldBe(head);
+        // At least the drained head: a timed checkpoint the running node signs afterwards may have reached the hub too.
+        verdict.Verdict.Head.Sequence.ShouldBeGreaterThanOrEqualTo(head);
         var hubKinds = (await HubAudit.ReadAllAsync(hub.Http, NodeId)).Select(r => r.GetProperty("kind").GetString()).ToList();
         hubKinds.ShouldContain(nameof(AuditKind.BacklogFull));
         hubKinds.ShouldContain(nameof(AuditKind.BacklogResumed));

@@ -14,7 +14,7 @@ public sealed class SyncForkTests
         using var dir = new TempDirectory();
         await using var hub = await LocalHub.StartAsync(dir.Sub("hub"));
         long original;
-        await using (var first = await LocalNode.StartAsync("edge-1", "site-a", dir.Sub("first"), hub.Address.ToString(), extraArgs: NodeArgs.Anonymous))
+        await using (var first = await LocalNode.StartAsync("edge-1", "site-a", dir.Sub("first"), hub.Address.ToString(), extraArgs: [.. NoTimedCheckpoints, NodeArgs.Anonymous]))
         {
             await Publish(first, 10, startSeq: 1);
             await Poll.UntilAsync(() => first.Sync.Acked == first.Journal.Head, TimeSpan.FromSeconds(60), "the first journal reaches the hub");
@@ -23,7 +23,7 @@ public sealed class SyncForkTests
 
         // Same node id, a fresh data directory: a different history of exactly the same length, which
         // would otherwise look fully synced (nothing to send) while the two chains disagree.
-        await using var impostor = await LocalNode.StartAsync("edge-1", "site-a", dir.Sub("second"), hub.Address.ToString(), extraArgs: NodeArgs.Anonymous);
+        await using var impostor = await LocalNode.StartAsync("edge-1", "site-a", dir.Sub("second"), hub.Address.ToString(), extraArgs: [.. NoTimedCheckpoints, NodeArgs.Anonymous]);
         await Publish(impostor, 10, startSeq: 1000);
         impostor.Journal.Head.ShouldBe(original);
 
@@ -33,6 +33,9 @@ public sealed class SyncForkTests
         atHub.Ok.ShouldBeTrue(atHub.Describe());
         atHub.Verdict.Head.Sequence.ShouldBe(original);
     }
+
+    /// <summary>Both histories must have the same length: a timed checkpoint in one and not the other would break that.</summary>
+    private static readonly string[] NoTimedCheckpoints = ["--Node:Journal:CheckpointEvery=01:00:00"];
 
     private static Task<SimulationResult> Publish(LocalNode node, int perDevice, long startSeq) =>
         new SensorSimulator().RunAsync(new SimulatorOptions

@@ -12,7 +12,7 @@ public static class NodeApi
 
     public static IEndpointRouteBuilder MapNodeApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/nodes", (HubStore store) => store.Nodes.Select(NodeSummary.From).ToList()).RequireAuthorization(AccessPolicies.Viewer);
+        endpoints.MapGet("/api/nodes", (HubStore store) => store.Nodes.Select(n => NodeSummary.From(n, store.FindNodeKey(n.NodeId))).ToList()).RequireAuthorization(AccessPolicies.Viewer);
         endpoints.MapGet("/api/nodes/{id}/audit", GetAudit).RequireAuthorization(AccessPolicies.Viewer);
         return endpoints;
     }

@@ -171,4 +171,17 @@ internal static partial class HubSchema
             revoked_by  TEXT);
         CREATE INDEX IF NOT EXISTS node_certificates_by_node ON node_certificates(node_id);
         """;
+
+    /// <summary>Each node's pinned public key (signed checkpoints, docs/SECURITY.md): registered before its first checkpoint
+    /// (enrollment) or the key of the first checkpoint accepted; and the node's last signed checkpoint.</summary>
+    private const string V8Sql = """
+        CREATE TABLE IF NOT EXISTS node_keys(
+            node_id        TEXT    NOT NULL PRIMARY KEY,
+            public_key     BLOB    NOT NULL,
+            fingerprint    TEXT    NOT NULL,
+            source         TEXT    NOT NULL,
+            pinned_at      INTEGER NOT NULL,
+            checkpoint_seq INTEGER,
+            checkpoint_at  INTEGER);
+        """;
 }

@@ -13,7 +13,7 @@ internal static partial class HubSchema
     public static int Version => Migrations.Length;
 
     /// <summary>Migration i takes the schema from version i to i + 1. Never edit a published one: append.</summary>
-    private static readonly string[] Migrations = [V1Sql, V2Sql, V3Sql, V4Sql, V5Sql, V6Sql, V7Sql];
+    private static readonly string[] Migrations = [V1Sql, V2Sql, V3Sql, V4Sql, V5Sql, V6Sql, V7Sql, V8Sql];
 
     /// <summary>What PostgreSQL adds to migration i (by index), after the common part.</summary>
     private static readonly Dictionary<int, string> PostgresExtras = new() { [3] = V4PostgresSql };

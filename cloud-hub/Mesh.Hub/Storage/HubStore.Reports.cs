@@ -40,6 +40,9 @@ public sealed partial class HubStore
                             rejected_at = CASE WHEN node_policies.rejected_version <= excluded.version THEN NULL ELSE node_policies.rejected_at END;
                         """, tx).Bind("@node", r.NodeId).Bind("@site", r.Site).Bind("@version", r.Version).Bind("@sha", r.Sha256).Bind("@at", r.AtMs));
                     break;
+                case NodeReports.CheckpointSigned r:
+                    IndexCheckpoint(r, tx);
+                    break;
                 case NodeReports.PolicyRejected r:
                     Execute(Writer.Command("""
                         INSERT INTO node_policies(node_id, site, version, sha256, at, rejected_version, rejected_sha256, rejected_reason, rejected_at)

@@ -57,6 +57,7 @@ public sealed partial class HubStore
                 tx.Commit();
             });
             _nodes[nodeId] = node;
+            NoteCheckpoints(reports);
             return node;
         }
     }

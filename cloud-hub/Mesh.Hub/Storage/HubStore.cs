@@ -30,6 +30,7 @@ public sealed partial class HubStore : IDisposable
             db = HubDatabase.Create(options.Value);
             db.Migrate();
             LoadNodes(db.Writer);
+            LoadNodeKeys(db.Writer);
         }
         catch (Exception ex) when (ex is DbException or IOException or UnauthorizedAccessException or TimeoutException)
         {

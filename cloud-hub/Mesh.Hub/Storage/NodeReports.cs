@@ -27,4 +27,9 @@ public static class NodeReports
 
     public sealed record PolicyRejected(string NodeId, string Site, long Sequence, long AtMs, long Version, string Sha256, string Reason)
         : Report(NodeId, Site, Sequence, AtMs);
+
+    /// <summary>A signed checkpoint that verified: the node's key is pinned by it when none is, and it is the node's
+    /// last signed checkpoint.</summary>
+    public sealed record CheckpointSigned(string NodeId, string Site, long Sequence, long AtMs, long Covers, byte[] PublicKeyDer, string Fingerprint)
+        : Report(NodeId, Site, Sequence, AtMs);
 }

@@ -43,13 +43,13 @@ public sealed class AuditIngest(HubStore store, IOptions<HubOptions> options, Ti
     /// A refused batch stores nothing.</summary>
     public IngestResult Apply(string nodeId, string site, AuditBatch batch) =>
         Apply(nodeId, site, batch.Records.Count, ToLong(batch.HeadSeq),
-            head => BatchVerifier.Verify(nodeId, site, head, batch.Records, (from, to) => store.ReadHashes(nodeId, from, to)));
+            head => BatchVerifier.Verify(nodeId, site, head, batch.Records, (from, to) => store.ReadHashes(nodeId, from, to), store.FindNodeKey(nodeId)?.Fingerprint));
 
     /// <summary>As <see cref="Apply(string, string, AuditBatch)"/>, for records decoded already (the NATS consumer's).</summary>
     /// <param name="nodeHeadSeq">The node's journal head as it last reported it.</param>
     public IngestResult Apply(string nodeId, string site, IReadOnlyList<ReceivedRecord> records, long nodeHeadSeq) =>
         Apply(nodeId, site, records.Count, nodeHeadSeq,
-            head => BatchVerifier.Verify(nodeId, site, head, records, (from, to) => store.ReadHashes(nodeId, from, to)));
+            head => BatchVerifier.Verify(nodeId, site, head, records, (from, to) => store.ReadHashes(nodeId, from, to), store.FindNodeKey(nodeId)?.Fingerprint));
 
     private IngestResult Apply(string nodeId, string site, int count, long headSeq, Func<ChainHead, BatchVerdict> verify)
     {

@@ -8,7 +8,9 @@ namespace Mesh.Hub.Sync;
 /// <summary>
 /// Verifies a whole batch before anything of it is stored. Records at or below the stored head are
 /// resends: identical ones are skipped (sync is at-least-once), a different one is a fork. The rest must
-/// chain from the stored head. The first bad record, in batch order, decides the refusal.
+/// chain from the stored head. The first bad record, in batch order, decides the refusal. A checkpoint record must
+/// carry a signature that verifies, over the hash the chain has before it, by the node's pinned key (or, before any key
+/// is pinned, by the key of the batch's first checkpoint: trust on first use).
 /// </summary>
 public static class BatchVerifier
 {
@@ -18,22 +20,25 @@ public static class BatchVerifier
         string site,
         ChainHead stored,
         IReadOnlyList<AuditRecordEnvelope> envelopes,
-        Func<long, long, IReadOnlyDictionary<long, byte[]>> storedHashes)
+        Func<long, long, IReadOnlyDictionary<long, byte[]>> storedHashes,
+        string? pinnedFingerprint = null)
     {
         var (decoded, malformed) = Decode(nodeId, stored, envelopes);
-        var verdict = Verify(nodeId, site, stored, decoded, storedHashes);
+        var verdict = Verify(nodeId, site, stored, decoded, storedHashes, pinnedFingerprint);
         return verdict.Ok && malformed is not null ? BatchVerdict.Refused(malformed, stored) : verdict;
     }
 
     /// <summary>Verifies records decoded already (the NATS consumer decodes them to group and order the records of
     /// several messages).</summary>
     /// <param name="storedHashes">Reads the stored hashes of sequences in [from, to]; called at most once.</param>
+    /// <param name="pinnedFingerprint">The fingerprint of the key the hub pinned for the node; null when none is pinned yet.</param>
     public static BatchVerdict Verify(
         string nodeId,
         string site,
         ChainHead stored,
         IReadOnlyList<ReceivedRecord> decoded,
-        Func<long, long, IReadOnlyDictionary<long, byte[]>> storedHashes)
+        Func<long, long, IReadOnlyDictionary<long, byte[]>> storedHashes,
+        string? pinnedFingerprint = null)
     {
         var resends = decoded.Where(d => d.Record.Sequence <= stored.Sequence).Select(d => d.Record.Sequence).ToList();
         var hashes = resends.Count == 0 ? new Dictionary<long, byte[]>() : storedHashes(resends.Min(), resends.Max());
@@ -67,10 +72,28 @@ public static class BatchVerifier
             var step = ChainVerifier.StepHashChecked(head, record, nodeId);
             if (!step.Ok)
                 return BatchVerdict.Refused(SyncRefusal.FromChain(nodeId, step), stored);
+            if (record.Kind == AuditKind.Checkpoint && CheckCheckpoint(nodeId, record, ref pinnedFingerprint) is { } bad)
+                return BatchVerdict.Refused(bad, stored);
             head = step.Head;
             fresh.Add(new RecordToStore(record, canonical));
         }
         return new BatchVerdict(null, fresh, head, resent);
+    }
+
+    /// <summary>A checkpoint's refusal, or null when it verifies; the first one of a node without a pinned key sets the
+    /// key the batch's later checkpoints must carry.</summary>
+    private static SyncRefusal? CheckCheckpoint(string nodeId, AuditRecord record, ref string? pinnedFingerprint)
+    {
+        var check = CheckpointVerifier.Check(record, pinnedFingerprint, "the key the hub pinned for this node");
+        if (check.Ok)
+        {
+            pinnedFingerprint ??= check.Fingerprint;
+            return null;
+        }
+        return check.Problem == ChainProblem.ReplacedJournal
+            ? SyncRefusal.AtRecord(nodeId, SyncProblem.CheckpointKeyMismatch, record.Sequence,
+                $"{check.Reason}; if the node was re-keyed on purpose, register its new key with the hub")
+            : SyncRefusal.AtRecord(nodeId, SyncProblem.BadCheckpoint, record.Sequence, check.Reason);
     }
 
     /// <summary>Checks what needs no chain: the envelope hash, the owner, and order within the batch.</summary>

@@ -29,6 +29,7 @@ public static class NodeReportParser
                 AuditKind.ApprovalLate => Late(record, Body<ApprovalLateBody>(record)),
                 AuditKind.PolicyActivated => Activated(record, Body<PolicyActivatedBody>(record)),
                 AuditKind.PolicyRejected => Rejected(record, Body<PolicyRejectedBody>(record)),
+                AuditKind.Checkpoint => Checkpoint(record),
                 _ => null,
             };
         }
@@ -75,6 +76,13 @@ public static class NodeReportParser
     private static NodeReports.PolicyRejected Rejected(AuditRecord r, PolicyRejectedBody b) =>
         new(r.NodeId, r.Site, r.Sequence, r.Hlc.WallMillis, Math.Max(0, b.Version), b.Sha256 ?? "",
             r.Outcome.Length > 0 ? r.Outcome : "rejected (the node gave no reason)");
+
+    /// <summary>A checkpoint the batch verifier accepted: its key (pinned if the node has none) and its place.</summary>
+    private static NodeReports.CheckpointSigned Checkpoint(AuditRecord r)
+    {
+        var body = AuditCheckpoint.Read(r, out var problem) ?? throw new FormatException(problem);
+        return new(r.NodeId, r.Site, r.Sequence, r.Hlc.WallMillis, body.Covers, Convert.FromBase64String(body.Key), body.Fingerprint.ToLowerInvariant());
+    }
 
     private static string ApprovalId(string? id) =>
         string.IsNullOrWhiteSpace(id) || id.Length > MaxIdLength || id.Any(char.IsControl)

@@ -37,4 +37,12 @@ public enum SyncProblem
 
     /// <summary>A message is larger than <c>Hub:MaxReceiveMessageBytes</c>.</summary>
     MessageTooLarge,
+
+    /// <summary>A checkpoint record whose body or signature does not verify, or that signs another hash than the chain
+    /// has before it: forged. Nothing of the batch is stored.</summary>
+    BadCheckpoint,
+
+    /// <summary>A checkpoint signed by another key than the one the hub pinned for the node (registered at enrollment,
+    /// or the first key it saw): a replaced journal or a replaced node. Nothing of the batch is stored.</summary>
+    CheckpointKeyMismatch,
 }

@@ -20,10 +20,10 @@ public sealed record SyncRefusal(SyncProblem Problem, long FirstBadSequence, str
     /// node's or site's records → PermissionDenied.</summary>
     public static StatusCode StatusOf(SyncProblem problem) => problem switch
     {
-        SyncProblem.Malformed or SyncProblem.HashMismatch or SyncProblem.BatchTooLarge or SyncProblem.InvalidHello => StatusCode.InvalidArgument,
+        SyncProblem.Malformed or SyncProblem.HashMismatch or SyncProblem.BadCheckpoint or SyncProblem.BatchTooLarge or SyncProblem.InvalidHello => StatusCode.InvalidArgument,
         SyncProblem.Gap or SyncProblem.Fork or SyncProblem.OutOfOrder => StatusCode.FailedPrecondition,
         SyncProblem.HelloRequired or SyncProblem.DuplicateHello => StatusCode.FailedPrecondition,
-        SyncProblem.WrongNode or SyncProblem.WrongSite => StatusCode.PermissionDenied,
+        SyncProblem.WrongNode or SyncProblem.WrongSite or SyncProblem.CheckpointKeyMismatch => StatusCode.PermissionDenied,
         SyncProblem.Superseded => StatusCode.Aborted,
         SyncProblem.StorageUnavailable => StatusCode.Unavailable,
         SyncProblem.Overloaded or SyncProblem.MessageTooLarge => StatusCode.ResourceExhausted,

@@ -29,7 +29,10 @@ public sealed partial class AuditJournal : IAsyncDisposable
     private long _committedHead;
     private readonly AsyncSignal _headChanged = new();
 
-    public AuditJournal(string path, string nodeId, string site, HybridLogicalClock clock, JournalOptions options, ILogger<AuditJournal> logger)
+    /// <param name="checkpointKey">The node's key, to sign <see cref="AuditKind.Checkpoint"/> records with
+    /// (<c>AuditJournal.Checkpoints.cs</c>); null writes none.</param>
+    public AuditJournal(string path, string nodeId, string site, HybridLogicalClock clock, JournalOptions options, ILogger<AuditJournal> logger,
+        Mesh.Node.Identity.NodeKey? checkpointKey = null)
     {
         Path = path;
         _nodeId = nodeId;
@@ -56,6 +59,8 @@ public sealed partial class AuditJournal : IAsyncDisposable
         _exists.CommandText = "SELECT 1 FROM audit WHERE message_key = $key AND kind = $kind LIMIT 1";
         _exists.Parameters.Add(new SqliteParameter { ParameterName = "$key" });
         _exists.Parameters.Add(new SqliteParameter { ParameterName = "$kind" });
+        _checkpointKey = checkpointKey;
+        RestoreCheckpoints();
         _writer = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
@@ -114,15 +119,32 @@ public sealed partial class AuditJournal : IAsyncDisposable
         {
             batch.Clear();
             var records = 0;
+            var tick = false;
+            List<AppendRequest>? signNow = null;
             while (records < _options.MaxBatchRecords && reader.TryRead(out var request))
             {
+                if (request.SignNow)
+                {
+                    (signNow ??= []).Add(request);
+                    tick = true;
+                    continue;
+                }
                 if (ReferenceEquals(request, AppendRequest.Housekeeping))
                     continue;
+                if (ReferenceEquals(request, AppendRequest.CheckpointTick))
+                {
+                    tick = true;
+                    continue;
+                }
                 batch.Add(request);
                 records += request.Drafts.Count;
             }
             if (batch.Count > 0)
                 Commit(batch);
+            if (tick)
+                CommitCheckpoint();
+            foreach (var request in signNow ?? [])
+                request.Completion.TrySetResult(new AppendResult(_head.Sequence, 0, 0));
             Housekeep();
         }
     }
@@ -130,6 +152,7 @@ public sealed partial class AuditJournal : IAsyncDisposable
     private void Commit(List<AppendRequest> batch)
     {
         var before = _head;
+        var sinceBefore = _sinceCheckpoint;
         var results = new AppendResult[batch.Count];
         try
         {
@@ -139,6 +162,8 @@ public sealed partial class AuditJournal : IAsyncDisposable
                 _exists.Transaction = tx;
                 for (var i = 0; i < batch.Count; i++)
                     results[i] = Write(batch[i]);
+                if (CheckpointDue)
+                    WriteCheckpoint();
                 tx.Commit();
             }
             Volatile.Write(ref _committedHead, _head.Sequence);
@@ -151,6 +176,7 @@ public sealed partial class AuditJournal : IAsyncDisposable
         catch (Exception ex)
         {
             _head = before;
+            _sinceCheckpoint = sinceBefore;
             AuditJournalLog.CommitFailed(_logger, ex, batch.Count, Path);
             foreach (var request in batch)
                 request.Completion.TrySetException(new InvalidOperationException($"audit journal commit failed: {ex.Message}", ex));
@@ -193,19 +219,26 @@ public sealed partial class AuditJournal : IAsyncDisposable
                 Body = d.Body,
                 PreviousHash = _head.Hash,
             };
-            var canonical = AuditRecordCodec.Encode(record);
-            var hash = AuditRecordCodec.ComputeHash(canonical);
-            _insert.Parameters[0].Value = record.Sequence;
-            _insert.Parameters[1].Value = (int)record.Kind;
-            _insert.Parameters[2].Value = record.Device;
-            _insert.Parameters[3].Value = record.MessageKey;
-            _insert.Parameters[4].Value = canonical;
-            _insert.Parameters[5].Value = hash;
-            _insert.ExecuteNonQuery();
-            _head = new ChainHead(record.Sequence, hash);
+            Insert(record);
+            Interlocked.Increment(ref _sinceCheckpoint);
             appended++;
         }
         return new AppendResult(_head.Sequence, appended, skipped);
+    }
+
+    /// <summary>Inserts a record that follows the head (in the open transaction) and moves the head to it.</summary>
+    private void Insert(AuditRecord record)
+    {
+        var canonical = AuditRecordCodec.Encode(record);
+        var hash = AuditRecordCodec.ComputeHash(canonical);
+        _insert.Parameters[0].Value = record.Sequence;
+        _insert.Parameters[1].Value = (int)record.Kind;
+        _insert.Parameters[2].Value = record.Device;
+        _insert.Parameters[3].Value = record.MessageKey;
+        _insert.Parameters[4].Value = canonical;
+        _insert.Parameters[5].Value = hash;
+        _insert.ExecuteNonQuery();
+        _head = new ChainHead(record.Sequence, hash);
     }
 
     private bool Exists(AuditDraft d)
@@ -217,17 +250,25 @@ public sealed partial class AuditJournal : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_checkpointTimer is not null)
+            await _checkpointTimer.DisposeAsync().ConfigureAwait(false);
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+        // Clean shutdown: the writer has stopped, so this thread may sign the tail.
+        CommitCheckpoint();
         _insert.Dispose();
         _exists.Dispose();
         await _conn.DisposeAsync().ConfigureAwait(false);
     }
 
-    private sealed record AppendRequest(IReadOnlyList<AuditDraft> Drafts, bool SkipExisting)
+    /// <param name="SignNow">Sign the tail now (<see cref="CheckpointNowAsync"/>); carries no drafts.</param>
+    private sealed record AppendRequest(IReadOnlyList<AuditDraft> Drafts, bool SkipExisting, bool SignNow = false)
     {
         /// <summary>Wakes the writer to check the disk budget (the hub acknowledged more); appends nothing.</summary>
         public static readonly AppendRequest Housekeeping = new([], false);
+
+        /// <summary>Wakes the writer to sign the tail when anything was written since the last checkpoint.</summary>
+        public static readonly AppendRequest CheckpointTick = new([], false);
 
         public TaskCompletionSource<AppendResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -18,4 +18,7 @@ internal static partial class AuditJournalLog
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Audit journal {Path}: keeping the disk budget failed; the journal is unchanged by the failed step")]
     public static partial void HousekeepingFailed(ILogger logger, Exception ex, string path);
+
+    [LoggerMessage(EventId = 7700, Level = LogLevel.Error, Message = "Audit journal {Path}: signing a checkpoint over sequence {Sequence} failed; the next trigger tries again")]
+    public static partial void CheckpointFailed(ILogger logger, Exception ex, long sequence, string path);
 }

@@ -32,12 +32,14 @@ public static class NodeServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<NodeStats>();
         services.AddSingleton(sp => new HybridLogicalClock(Options(sp).NodeId, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => Mesh.Node.Identity.NodeKey.LoadOrCreate(Options(sp).DataDirectory));
         services.AddSingleton(sp =>
         {
             var o = Options(sp);
             Directory.CreateDirectory(o.DataDirectory);
             return new AuditJournal(Path.Combine(o.DataDirectory, AuditJournalStore.FileName), o.NodeId, o.Site,
-                sp.GetRequiredService<HybridLogicalClock>(), o.Journal, sp.GetRequiredService<ILogger<AuditJournal>>());
+                sp.GetRequiredService<HybridLogicalClock>(), o.Journal, sp.GetRequiredService<ILogger<AuditJournal>>(),
+                o.Journal.SignCheckpoints ? sp.GetRequiredService<Mesh.Node.Identity.NodeKey>() : null);
         });
         services.AddSingleton(sp => new SiteStateStore(Options(sp).NodeId, sp.GetRequiredService<HybridLogicalClock>()));
         services.AddSingleton(sp => new Identity.NodeCredentials(Options(sp).DataDirectory, Options(sp).NodeId, Options(sp).Site));

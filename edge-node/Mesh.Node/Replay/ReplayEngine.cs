@@ -60,6 +60,9 @@ public sealed class ReplayEngine
     public void Feed(AuditRecord record)
     {
         _records++;
+        // A signed checkpoint says nothing about devices; it must not close a reading whose decisions follow.
+        if (record.Kind is AuditKind.Checkpoint)
+            return;
         if (_open is { } open && record.Kind is AuditKind.Decision && record.MessageKey.StartsWith(open.KeyPrefix, StringComparison.Ordinal))
         {
             open.Recorded.Add(Describe(record.Rule, record.Decision, record.Outcome));

@@ -62,4 +62,10 @@ public enum AuditKind : byte
     /// <summary>Space returned after <see cref="BacklogFull"/> (the hub acknowledged records and pruning freed them): the
     /// node acknowledges readings again. Body: the same figures, and how long ingest was held.</summary>
     BacklogResumed = 16,
+
+    /// <summary>The node signed its chain up to the record before this one with its own key (<c>Mesh.Node.Identity.NodeKey</c>):
+    /// written every <c>Node:Journal:CheckpointEveryRecords</c> records, every <c>Node:Journal:CheckpointEvery</c> when anything
+    /// was written, and at clean shutdown. Body: <see cref="AuditCheckpoint"/>. Key: <c>checkpoint#&lt;covered sequence&gt;</c>.
+    /// Changes no decision: replay and every count by kind pass over it.</summary>
+    Checkpoint = 17,
 }

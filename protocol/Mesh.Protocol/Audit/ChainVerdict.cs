@@ -22,6 +22,16 @@ public enum ChainProblem
 
     /// <summary>The canonical bytes could not be decoded.</summary>
     Malformed,
+
+    /// <summary>A checkpoint record's signature does not verify (or its body is unreadable): the record was forged.</summary>
+    ForgedCheckpoint,
+
+    /// <summary>A genuine checkpoint signed another hash than the chain now has before it, or more records follow the
+    /// last checkpoint than the node leaves unsigned: the records after the last good checkpoint were rewritten.</summary>
+    RewrittenTail,
+
+    /// <summary>Checkpoints are signed by another key than the node's: the journal was replaced.</summary>
+    ReplacedJournal,
 }
 
 /// <summary>The outcome of verifying a chain (or one step of it).</summary>

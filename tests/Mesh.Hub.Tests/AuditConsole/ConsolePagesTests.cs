@@ -107,6 +107,45 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser)
     }
 
     [Fact]
+    public async Task Chains_ShowTheLastSignedCheckpointAndFlagOneReplacedInTheStore()
+    {
+        await using var hub = await StartHubAsync();
+        using var nodeKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        using var otherKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var chain = new TestChain();
+        chain.Next(5);
+        chain.AppendCheckpoint(nodeKey);
+        await FeedAsync(hub, chain, 3);
+        var page = await SignedInAsync(hub);
+        await page.GotoAsync(ConsoleUrl(hub, "/chains"));
+        var cell = page.Locator($"tr[data-node='{chain.NodeId}'] td.checkpoint");
+        await Assertions.Expect(cell.Locator(".checkpoint-state")).ToHaveTextAsync("signed");
+        await Assertions.Expect(cell).ToContainTextAsync("sequence 6");
+
+        // Someone with access to the database swaps the checkpoint for one signed by another key (hash column updated).
+        var twin = new TestChain();
+        twin.Next(5);
+        var forged = twin.AppendCheckpoint(otherKey);
+        using (var db = new SqliteConnection($"Data Source={hub.DataPath}"))
+        {
+            db.Open();
+            using var edit = db.CreateCommand();
+            edit.CommandText = "UPDATE records SET canonical = $c, hash = $h WHERE node_id = $n AND seq = 6;";
+            edit.Parameters.AddWithValue("$c", AuditRecordCodec.Encode(forged));
+            edit.Parameters.AddWithValue("$h", forged.Hash.ToArray());
+            edit.Parameters.AddWithValue("$n", chain.NodeId);
+            edit.ExecuteNonQuery().ShouldBe(1);
+        }
+        await page.GotoAsync(ConsoleUrl(hub, $"/chains/{chain.NodeId}"));
+
+        await Assertions.Expect(page.Locator(".verdict")).ToHaveTextAsync("ReplacedJournal at 6");
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("replaced journal: checkpoints signed by key");
+        await page.GotoAsync(ConsoleUrl(hub, "/chains"));
+        await Assertions.Expect(cell.Locator(".checkpoint-state")).ToHaveTextAsync("bad checkpoint at 6");
+        await ConsoleBrowser.ScreenshotAsync(page, "chains-checkpoint");
+    }
+
+    [Fact]
     public async Task Policies_ShowEachVersionsSemanticDiffTheActiveOneAndRollbacks()
     {
         await using var hub = await StartHubAsync();

@@ -64,6 +64,17 @@ internal sealed class TestChain(string node = TestChain.Node, string site = Test
         return record;
     }
 
+    /// <summary>Appends a checkpoint signed by <paramref name="key"/> over the current head, as a node's journal writes
+    /// it, and returns it.</summary>
+    public AuditRecord AppendCheckpoint(System.Security.Cryptography.ECDsa key)
+    {
+        var head = _records.Count == 0 ? ChainHead.Genesis : new ChainHead(_records.Count, _records[^1].Hash);
+        var record = AuditCheckpoint.CreateRecord(node, site, new HlcTimestamp(BaseWall + head.Sequence + 1, 0, node), head,
+            key.ExportSubjectPublicKeyInfo(), data => key.SignData(data, System.Security.Cryptography.HashAlgorithmName.SHA256), 1000).Seal();
+        _records.Add(record);
+        return record;
+    }
+
     /// <summary>The HLC wall time (Unix ms) <see cref="Make"/> gives the record at <paramref name="sequence"/>.</summary>
     public static long WallOf(long sequence) => BaseWall + sequence;
 

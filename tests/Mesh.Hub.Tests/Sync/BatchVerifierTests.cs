@@ -87,6 +87,27 @@ public sealed class BatchVerifierTests
         verdict.NewRecords.ShouldBeEmpty();
     }
 
+    [Fact]
+    public void Verify_DecodedRecordsAsNatsDelivers_CheckpointByAnotherKeyThanThePinnedOneRefused()
+    {
+        using var pinned = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        using var other = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var chain = new TestChain();
+        chain.Next(2);
+        chain.AppendCheckpoint(other);
+        var received = chain.Range(1, 3).Select(r => new ReceivedRecord(AuditRecordCodec.Decode(AuditRecordCodec.Encode(r)), AuditRecordCodec.Encode(r), r.Hash.ToArray())).ToList();
+        var fingerprint = Mesh.Protocol.Identity.NodePublicKey.Fingerprint(pinned.ExportSubjectPublicKeyInfo());
+
+        var refused = BatchVerifier.Verify(TestChain.Node, TestChain.Site, ChainHead.Genesis, received, (_, _) => NoHashes, fingerprint);
+        var unpinned = BatchVerifier.Verify(TestChain.Node, TestChain.Site, ChainHead.Genesis, received, (_, _) => NoHashes);
+
+        refused.Refusal.ShouldNotBeNull().Problem.ShouldBe(SyncProblem.CheckpointKeyMismatch);
+        refused.Refusal.FirstBadSequence.ShouldBe(3);
+        refused.NewRecords.ShouldBeEmpty();
+        unpinned.Ok.ShouldBeTrue(unpinned.Refusal?.Message);
+        unpinned.NewRecords.Count.ShouldBe(3);
+    }
+
     private static BatchVerdict Verify(ChainHead head, IEnumerable<AuditRecordEnvelope> envelopes) =>
         BatchVerifier.Verify(TestChain.Node, TestChain.Site, head, envelopes.ToList(), (_, _) => NoHashes);
 }

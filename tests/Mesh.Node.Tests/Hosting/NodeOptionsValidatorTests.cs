@@ -29,6 +29,20 @@ public sealed class NodeOptionsValidatorTests
         Errors(Valid with { Journal = new JournalOptions { DiskBudgetBytes = budget } })
             .ShouldHaveSingleItem().ShouldStartWith($"Node:Journal:DiskBudgetBytes {budget} must be 0 (unlimited) or at least 1048576");
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100_001)]
+    public void Validate_CheckpointEveryRecordsOutOfRange_NamesTheKey(int every) =>
+        Errors(Valid with { Journal = new JournalOptions { CheckpointEveryRecords = every } })
+            .ShouldHaveSingleItem().ShouldStartWith($"Node:Journal:CheckpointEveryRecords {every} must be within 1..100000");
+
+    [Theory]
+    [InlineData(0.05)]
+    [InlineData(3601)]
+    public void Validate_CheckpointEveryOutOfRange_NamesTheKey(double seconds) =>
+        Errors(Valid with { Journal = new JournalOptions { CheckpointEvery = TimeSpan.FromSeconds(seconds) } })
+            .ShouldHaveSingleItem().ShouldStartWith("Node:Journal:CheckpointEvery ");
+
     [Fact]
     public void Defaults_DeviceCredentialsRequired_DevicesFileInTheDataDirectory()
     {

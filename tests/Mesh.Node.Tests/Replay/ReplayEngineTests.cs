@@ -81,6 +81,31 @@ public sealed class ReplayEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Replay_CheckpointsBetweenAReadingAndItsDecisions_ChangeNothing()
+    {
+        await RecordAsync(TestPolicies.Active(Policy(30)));
+        var plain = Replay();
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+
+        // The worst place a checkpoint could fall: right after each Observation, before the Decisions that follow it.
+        var engine = new ReplayEngine();
+        foreach (var record in _fx.Records())
+        {
+            engine.Feed(record);
+            if (record.Kind == AuditKind.Observation)
+                engine.Feed(AuditCheckpoint.CreateRecord(record.NodeId, record.Site, record.Hlc, new ChainHead(record.Sequence, record.Hash),
+                    key.ExportSubjectPublicKeyInfo(), data => key.SignData(data, System.Security.Cryptography.HashAlgorithmName.SHA256), 1000).Seal());
+        }
+        var report = engine.Finish();
+
+        report.Clean.ShouldBeTrue(string.Join("; ", report.Problems));
+        report.Readings.ShouldBe(plain.Readings);
+        report.Decisions.ShouldBe(plain.Decisions);
+        report.Divergences.ShouldBeEmpty();
+        report.Records.ShouldBe(plain.Records + Temperatures.Length);
+    }
+
+    [Fact]
     public async Task Replay_OverrideWithLowerThreshold_ExactlyTheAffectedReadingsDiverge()
     {
         var observations = await RecordAsync(TestPolicies.Active(Policy(30)));

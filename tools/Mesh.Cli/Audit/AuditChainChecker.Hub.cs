@@ -17,8 +17,9 @@ public static partial class AuditChainChecker
     /// </summary>
     /// <param name="http">A client whose <see cref="HttpClient.BaseAddress"/> is the hub, for example <c>http://127.0.0.1:5080/</c>.</param>
     /// <param name="onVerified">Called with each record once it has verified, in order.</param>
+    /// <param name="expected">The node's key as the auditor knows it; null to check checkpoints against the key the hub pinned.</param>
     public static async Task<ChainCheckResult> VerifyHubAsync(HttpClient http, string nodeId, IProgress<ChainCheckProgress>? progress = null, CancellationToken ct = default,
-        Action<AuditRecord>? onVerified = null)
+        Action<AuditRecord>? onVerified = null, ExpectedKey? expected = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(nodeId);
         RequireBaseAddress(http);
@@ -38,7 +39,7 @@ public static partial class AuditChainChecker
             var known = nodes.Count == 0 ? "it lists none" : "it lists " + string.Join(", ", nodes.Select(n => n.NodeId));
             return Result(new ChainWalk(nodeId, progress), source, $"the hub does not know node '{nodeId}' ({known})");
         }
-        return await VerifyListedNodeAsync(http, node, progress, ct, onVerified).ConfigureAwait(false);
+        return await VerifyListedNodeAsync(http, node, progress, ct, onVerified, expected).ConfigureAwait(false);
     }
 
     /// <summary>Verifies every node the hub lists, as <see cref="VerifyHubAsync"/> does for one. When the hub
@@ -61,11 +62,13 @@ public static partial class AuditChainChecker
         return results;
     }
 
-    private static async Task<ChainCheckResult> VerifyListedNodeAsync(HttpClient http, HubNodeJson node, IProgress<ChainCheckProgress>? progress, CancellationToken ct, Action<AuditRecord>? onVerified = null)
+    private static async Task<ChainCheckResult> VerifyListedNodeAsync(HttpClient http, HubNodeJson node, IProgress<ChainCheckProgress>? progress, CancellationToken ct,
+        Action<AuditRecord>? onVerified = null, ExpectedKey? expected = null)
     {
         var nodeId = node.NodeId!;
         var source = HubSource(http);
-        var walk = new ChainWalk(nodeId, progress, onVerified);
+        expected ??= string.IsNullOrEmpty(node.KeyFingerprint) ? null : new ExpectedKey(node.KeyFingerprint, "the key the hub pinned for the node");
+        var walk = new ChainWalk(nodeId, progress, onVerified, expected: expected);
         ReadOnlyMemory<byte>? hashAtListed = node.LastSeq == 0 ? AuditRecordCodec.GenesisHash : null;
         try
         {

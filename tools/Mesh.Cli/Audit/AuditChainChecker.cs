@@ -19,12 +19,13 @@ public static partial class AuditChainChecker
     /// </summary>
     /// <param name="nodeId">The node the chain must belong to; null to take the first record's node.</param>
     /// <param name="onVerified">Called with each record once it has verified, in order (replay reads the chain this way).</param>
+    /// <param name="expected">The node's key, which its checkpoints must be signed by; null to take the first checkpoint's.</param>
     public static ChainCheckResult VerifyJournalFile(string path, string? nodeId = null, IProgress<ChainCheckProgress>? progress = null, CancellationToken ct = default,
-        Action<AuditRecord>? onVerified = null)
+        Action<AuditRecord>? onVerified = null, ExpectedKey? expected = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var source = $"journal {path}";
-        var walk = new ChainWalk(nodeId, progress, onVerified);
+        var walk = new ChainWalk(nodeId, progress, onVerified, expected: expected);
         if (!File.Exists(path))
             return Result(walk, source, $"no such file: {path} (a node keeps its journal as audit.db in its data directory)");
         try
@@ -34,7 +35,7 @@ public static partial class AuditChainChecker
             connection.Open();
             // A pruned journal verifies from its boundary: the hash of the last pruned record, kept for that.
             var boundary = Mesh.Node.Audit.AuditJournalStore.ReadBoundary(connection);
-            walk = new ChainWalk(nodeId, progress, onVerified, boundary.Pruned ? boundary.Head : null);
+            walk = new ChainWalk(nodeId, progress, onVerified, boundary.Pruned ? boundary.Head : null, expected);
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT seq, canonical, hash FROM audit ORDER BY seq";
             using var reader = command.ExecuteReader();
@@ -72,5 +73,8 @@ public static partial class AuditChainChecker
         Error = error,
         PrunedThrough = walk.StartedAfter,
         KeptBelow = walk.KeptBelow,
+        LastCheckpoint = walk.Checkpoints.Last,
+        Unsigned = walk.Unsigned,
+        Expected = walk.Expected,
     };
 }

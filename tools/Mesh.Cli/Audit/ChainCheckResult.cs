@@ -27,8 +27,43 @@ public sealed record ChainCheckResult
     /// <summary>Node-level records a pruned journal kept below its boundary; each matched its own hash.</summary>
     public long KeptBelow { get; init; }
 
+    /// <summary>The last signed checkpoint that verified; null when the chain has none.</summary>
+    public SignedCheckpoint? LastCheckpoint { get; init; }
+
+    /// <summary>Records after <see cref="LastCheckpoint"/> (all of them without one): the tail the node has not signed yet.</summary>
+    public long Unsigned { get; init; }
+
+    /// <summary>The key checkpoints were checked against; null when none was known.</summary>
+    public ExpectedKey? Expected { get; init; }
+
+    /// <summary>What verified but deserves a look: the unsigned open tail. Null when there is none.</summary>
+    public string? Warning => Ok && Unsigned > 0
+        ? $"unsigned tail: {Unsigned} record(s) after the last checkpoint"
+            + (LastCheckpoint is { } last ? $" at seq {last.Sequence}" : " (the chain has no checkpoint)")
+            + " (normal for the open tail of a running node or one that crashed; the node signs it at its next checkpoint)"
+        : null;
+
     /// <summary>One line for a person: what verified, or what is wrong and where.</summary>
-    public string Describe()
+    public string Describe() => DescribeChain() + (Ok ? DescribeSignatures() : "");
+
+    private string DescribeSignatures()
+    {
+        if (LastCheckpoint is not { } last)
+            return "; no signed checkpoint";
+        var key = Expected is null ? $"key {CheckpointVerifier.Short(last.Fingerprint)}, not checked against a known key of the node"
+            : $"key {CheckpointVerifier.Short(last.Fingerprint)}, as expected by {Expected.Source}";
+        return $"; checkpoints verify, the last at seq {last.Sequence} ({key})";
+    }
+
+    /// <summary>The tampering a chain problem means, for the message.</summary>
+    private string Named() => Verdict.Problem switch
+    {
+        ChainProblem.HashMismatch => $"forged record at seq {Verdict.FirstBadSequence}: ",
+        ChainProblem.Fork => $"forged record at seq {Verdict.FirstBadSequence - 1} or {Verdict.FirstBadSequence}: ",
+        _ => "",
+    };
+
+    private string DescribeChain()
     {
         var name = NodeId.Length > 0 ? $"node {NodeId}" : Source;
         var head = Verdict.Head;
@@ -41,6 +76,8 @@ public sealed record ChainCheckResult
         var before = Verdict.Verified == 0 ? "" : $"; the {Verdict.Verified} records up to sequence {head.Sequence} verify";
         return Verdict.Ok
             ? $"{name}: FAILED: {Error}{before}"
-            : $"{name}: FAILED: {Verdict.Problem} at sequence {Verdict.FirstBadSequence}: {Verdict.Reason}{before}";
+            : Verdict.Problem is ChainProblem.ForgedCheckpoint or ChainProblem.RewrittenTail or ChainProblem.ReplacedJournal
+                ? $"{name}: FAILED: {Verdict.Reason}{before}"
+                : $"{name}: FAILED: {Named()}{Verdict.Problem} at sequence {Verdict.FirstBadSequence}: {Verdict.Reason}{before}";
     }
 }

@@ -5,11 +5,18 @@ namespace Mesh.Cli.Audit;
 
 /// <summary>
 /// Verifies a chain one stored record at a time, from genesis (or from a pruned journal's boundary): decode the canonical
-/// bytes, attach the stored hash, and let <see cref="ChainVerifier.Step(ChainHead, AuditRecord, ReadOnlySpan{byte}, string?)"/> judge it. Stops at the first bad record.
+/// bytes, attach the stored hash, and let <see cref="ChainVerifier.Step(ChainHead, AuditRecord, ReadOnlySpan{byte}, string?)"/> judge it; each
+/// signed checkpoint goes to a <see cref="CheckpointTracker"/> (against <paramref name="expected"/> when given). Stops at the first bad record.
 /// </summary>
-internal sealed class ChainWalk(string? nodeId, IProgress<ChainCheckProgress>? progress, Action<AuditRecord>? onVerified = null, ChainHead? start = null)
+internal sealed class ChainWalk(string? nodeId, IProgress<ChainCheckProgress>? progress, Action<AuditRecord>? onVerified = null, ChainHead? start = null,
+    ExpectedKey? expected = null)
 {
     private ChainVerdict? _failure;
+
+    public CheckpointTracker Checkpoints { get; } = new(expected?.Fingerprint, expected?.Source ?? "the expected key");
+
+    /// <summary>The key checkpoints were checked against; null when none was known (the first checkpoint's key was taken).</summary>
+    public ExpectedKey? Expected { get; } = expected;
 
     /// <summary>The chain's owner; taken from the first record when not given.</summary>
     public string? NodeId { get; private set; } = nodeId;
@@ -46,13 +53,22 @@ internal sealed class ChainWalk(string? nodeId, IProgress<ChainCheckProgress>? p
             return Fail(ChainProblem.WrongNode, storedSeq, $"a record kept below the pruned boundary belongs to node '{record.NodeId}', not '{NodeId}'");
         if (!AuditRecordCodec.ComputeHash(canonical).AsSpan().SequenceEqual(hash))
             return Fail(ChainProblem.HashMismatch, storedSeq, "a record kept below the pruned boundary does not match its stored hash");
+        if (Checkpoints.ObserveKept(record, Head) is { } bad)
+        {
+            _failure = bad;
+            return false;
+        }
         KeptBelow++;
         return true;
     }
 
     public bool Failed => _failure is not null;
 
-    public ChainVerdict Verdict => _failure ?? ChainVerdict.Good(Head, Verified);
+    /// <summary>The failure, else a tail longer than the node leaves unsigned (<see cref="CheckpointTracker.Finish"/>), else good.</summary>
+    public ChainVerdict Verdict => _failure ?? Checkpoints.Finish(Head, Verified) ?? ChainVerdict.Good(Head, Verified);
+
+    /// <summary>Records after the last signed checkpoint (all of them without one).</summary>
+    public long Unsigned => Checkpoints.UnsignedAfter(Head, StartedAfter);
 
     /// <summary>Checks the next stored record; false once the chain is broken.</summary>
     /// <param name="storedSeq">The sequence the source files the record under.</param>
@@ -88,6 +104,11 @@ internal sealed class ChainWalk(string? nodeId, IProgress<ChainCheckProgress>? p
         if (!step.Ok)
         {
             _failure = step with { Verified = Verified };
+            return false;
+        }
+        if (Checkpoints.Observe(record, Head, Verified) is { } bad)
+        {
+            _failure = bad;
             return false;
         }
         Head = step.Head;

@@ -11,6 +11,9 @@ internal sealed class HubNodeJson
 
     /// <summary>Hex hash of the record at <see cref="LastSeq"/>.</summary>
     public string? LastHash { get; init; }
+
+    /// <summary>Hex SHA-256 of the key the hub pinned for the node; empty when none is pinned.</summary>
+    public string? KeyFingerprint { get; init; }
 }
 
 /// <summary><c>GET /api/nodes/{id}/audit?after=SEQ&amp;limit=N</c>: the records after SEQ, in order.</summary>

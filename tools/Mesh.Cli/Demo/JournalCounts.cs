@@ -30,6 +30,18 @@ public sealed record JournalCounts(long Records, long Observations, long Decisio
             duplicates);
     }
 
+    /// <summary>Whether every record of the journal after <paramref name="seq"/> is a signed checkpoint: what a running
+    /// node may write after its records were compared with the hub (a timed checkpoint), and the only thing that may.</summary>
+    public static bool OnlyCheckpointsAfter(string journalPath, long seq)
+    {
+        using var c = AuditJournalStore.OpenReader(journalPath);
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM audit WHERE seq > $seq AND kind <> $k";
+        cmd.Parameters.AddWithValue("$seq", seq);
+        cmd.Parameters.AddWithValue("$k", (int)AuditKind.Checkpoint);
+        return (long)cmd.ExecuteScalar()! == 0;
+    }
+
     /// <summary>Acknowledged readings that have no Observation record (must be none).</summary>
     public IReadOnlyList<string> Missing(IEnumerable<KeyValuePair<(string Site, string Device), IReadOnlyList<long>>> acked) =>
         acked.SelectMany(kv => kv.Value.Select(seq => $"{kv.Key.Device}#{seq}"))

@@ -88,9 +88,12 @@ public sealed class LocalNode : IAsyncDisposable
         return new LocalNode(host, nodeId, site, dataDirectory, log);
     }
 
-    /// <summary>Waits until the hub has acknowledged everything in the journal; false at the deadline.</summary>
+    /// <summary>Signs the journal's tail (a checkpoint), then waits until the hub has acknowledged everything in the
+    /// journal; false at the deadline. Signing first means no timed checkpoint follows while the node is idle, so the
+    /// journal and the hub stay equal for what is compared next.</summary>
     public async Task<bool> WaitForSyncAsync(TimeSpan timeout, CancellationToken ct = default)
     {
+        await Journal.CheckpointNowAsync().WaitAsync(timeout, ct).ConfigureAwait(false);
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
