@@ -92,8 +92,10 @@ public sealed class EnrollmentDesk(
     private X509Certificate2 Logged(X509Certificate2 issued, string nodeId, string site)
     {
         EnrollmentLog.Enrolled(logger, nodeId, site, issued.SerialNumber, issued.NotAfter);
-        // TODO(checkpoints): pin the enrolled key as the node's checkpoint key here, once the store has that seam
-        // (e.g. store.RegisterNodeKey(nodeId, issued.PublicKey.ExportSubjectPublicKeyInfo())). node_certificates keeps it meanwhile.
+        // The certified key is the one the node's checkpoints must be signed with from now on. A token an admin made for
+        // this node is the admin's word that the node may have a new key (a box rebuilt after a disk failure), so it
+        // replaces a key pinned before; the enrollment is in the action log.
+        store.RegisterNodeKey(nodeId, issued.PublicKey.ExportSubjectPublicKeyInfo(), time.GetUtcNow().UtcDateTime, replace: true);
         return issued;
     }
 

@@ -26,6 +26,8 @@ public sealed class EnrollmentTests
         await using var session = await SyncSession.StartAsync(node.Sync);
         (await session.SendAsync(chain.Next(3), headSeq: 3)).AckedSeq.ShouldBe(3UL);
         (await hub.NodeAsync()).LastSeq.ShouldBe(3);
+        (await hub.NodeAsync()).KeyFingerprint.ShouldBe(Mesh.Protocol.Identity.NodePublicKey.Fingerprint(node.Key.ExportSubjectPublicKeyInfo()),
+            "the certified key is pinned: the node's checkpoints must be signed by it");
         var actions = (await hub.HubActionsAsync()).Actions;
         actions.Select(a => (a.Action, a.Target)).ShouldContain(("node.token", TestChain.Node));
         actions.ShouldContain(a => a.Action == "node.enroll" && a.Actor == $"node:{TestChain.Node}");
