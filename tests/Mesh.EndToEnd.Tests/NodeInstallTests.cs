@@ -21,10 +21,13 @@ public sealed class NodeInstallTests(HubFixture hub) : IClassFixture<HubFixture>
         using var dir = new TempDirectory();
         var prefix = dir.Sub("root");
         var (statusPort, mqttPort) = (NodeProcess.FreePort(), NodeProcess.FreePort());
-        var result = await InstallAsync(prefix, "1.0.0", "--node-id", "inst-1", "--site", "site-inst", "--hub", hub.Hub.Address.ToString(),
-            "--status-url", $"http://127.0.0.1:{statusPort}", "--mqtt-port", mqttPort.ToString(), "--token", "enroll-token-123");
+        // As an operator installs a branch box: a one-time token from the hub's admin, the hub's mutual-TLS address.
+        var token = await hub.Hub.CreateEnrollmentTokenAsync("inst-1", "site-inst");
+        var result = await InstallAsync(prefix, "1.0.0", "--node-id", "inst-1", "--site", "site-inst", "--hub", hub.Hub.NodeAddress.ToString(),
+            "--status-url", $"http://127.0.0.1:{statusPort}", "--mqtt-port", mqttPort.ToString(), "--token", token);
         result.ExitCode.ShouldBe(0, result.ToString());
         result.Stdout.ShouldContain("health check passed");
+        result.Stdout.ShouldContain("mesh device add --site site-inst");
 
         Mode(Path.Combine(prefix, "etc/mesh")).ShouldBe("750");
         Mode(Path.Combine(prefix, "etc/mesh/mesh-node.json")).ShouldBe("640");
@@ -35,7 +38,14 @@ public sealed class NodeInstallTests(HubFixture hub) : IClassFixture<HubFixture>
         Directory.Exists(Path.Combine(release, "runtimes", "win-x64")).ShouldBeFalse("other platforms' native libraries stay out");
         Directory.Exists(Path.Combine(release, "runtimes", "osx-arm64")).ShouldBeFalse();
         var config = await File.ReadAllTextAsync(Path.Combine(prefix, "etc/mesh/mesh-node.json"));
-        config.ShouldContain("\"Token\": \"enroll-token-123\"");
+        config.ShouldContain($"\"Token\": \"{token}\"");
+        config.ShouldContain("devices.yaml");
+        // The first start (the installer's health check) enrolled: the node's certificate and the hub's CA beside its key.
+        File.Exists(Path.Combine(prefix, "var/lib/mesh/identity/node.crt")).ShouldBeTrue(result.ToString());
+        File.Exists(Path.Combine(prefix, "var/lib/mesh/identity/ca.crt")).ShouldBeTrue();
+        var added = await MeshCli.RunAsync(Timeout, "device", "add", "--site", "site-inst", "--id", "inst-dev", "--file", Path.Combine(prefix, "etc/mesh/devices.yaml"));
+        added.ExitCode.ShouldBe(0, added.ToString());
+        var password = added.Stdout.Split('\n').Single(l => l.StartsWith("inst-dev ", StringComparison.Ordinal))["inst-dev ".Length..].Trim();
 
         var unit = Path.Combine(prefix, "etc/systemd/system/mesh-node.service");
         var text = await File.ReadAllTextAsync(unit);
@@ -58,7 +68,7 @@ public sealed class NodeInstallTests(HubFixture hub) : IClassFixture<HubFixture>
         {
             using var http = new HttpClient();
             await Poll.UntilAsync(async () => await Healthy(http, statusPort), Timeout, () => $"/healthz of the installed node; it said:\n{Said(output)}");
-            await using var device = await TestDevice.ConnectAsync(mqttPort, "inst-dev");
+            await using var device = await TestDevice.ConnectAsync(mqttPort, "inst-dev", "inst-dev", password);
             (await device.PublishAsync(Readings.Telemetry("site-inst", "inst-dev"), Readings.Temperature(1, 21.5))).ShouldBeTrue();
             await Poll.UntilAsync(async () => HubAudit.CountKind(await HubAudit.ReadAllAsync(hub.Http, "inst-1"), "Observation") == 1, Timeout,
                 () => $"the reading's observation at the hub; the node said:\n{Said(output)}");

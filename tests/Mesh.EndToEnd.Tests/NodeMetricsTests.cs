@@ -23,7 +23,7 @@ public sealed class NodeMetricsTests(HubFixture hub) : IClassFixture<HubFixture>
     {
         using var dir = new TempDirectory();
         var (mqttPort, statusPort) = (NodeProcess.FreePort(), NodeProcess.FreePort());
-        using var node = await NodeProcess.StartAsync(mqttPort, "--Node:NodeId=met-1", "--Node:Site=site-met", $"--Node:DataDirectory={dir.Sub("data")}",
+        using var node = await NodeProcess.StartAsync(mqttPort, NodeArgs.Anonymous, "--Node:NodeId=met-1", "--Node:Site=site-met", $"--Node:DataDirectory={dir.Sub("data")}",
             $"--Node:Sync:HubUrl={hub.Hub.Address}", $"--Node:StatusUrl=http://127.0.0.1:{statusPort}");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{statusPort}") };
         await Poll.UntilAsync(async () => await ScrapeOrNull(http) is not null, Timeout, () => $"the node's /metrics; it said:\n{node.Output}");
@@ -66,7 +66,7 @@ public sealed class NodeMetricsTests(HubFixture hub) : IClassFixture<HubFixture>
         };
         ActivitySource.AddActivityListener(listener);
         using var dir = new TempDirectory();
-        await using var node = await LocalNode.StartAsync("span-1", "site-span", dir.Sub("span-1"), hubUrl: null);
+        await using var node = await LocalNode.StartAsync("span-1", "site-span", dir.Sub("span-1"), hubUrl: null, extraArgs: NodeArgs.Anonymous);
         await using var device = await TestDevice.ConnectAsync(node.MqttPort, "span-dev");
 
         (await device.PublishAsync(Readings.Telemetry("site-span", "span-dev"), Readings.Temperature(7, 36.0))).ShouldBeTrue();
@@ -102,7 +102,7 @@ public sealed class NodeMetricsTests(HubFixture hub) : IClassFixture<HubFixture>
 
         using var dir = new TempDirectory();
         var mqttPort = NodeProcess.FreePort();
-        using var node = await NodeProcess.StartAsync(mqttPort, "--Node:NodeId=otlp-1", "--Node:Site=site-otlp", $"--Node:DataDirectory={dir.Sub("data")}",
+        using var node = await NodeProcess.StartAsync(mqttPort, NodeArgs.Anonymous, "--Node:NodeId=otlp-1", "--Node:Site=site-otlp", $"--Node:DataDirectory={dir.Sub("data")}",
             $"--Node:Telemetry:OtlpEndpoint={address}", "--Node:Telemetry:TraceSampleRatio=1");
         await using var device = await TestDevice.ConnectAsync(mqttPort, "otlp-dev");
         (await device.PublishAsync(Readings.Telemetry("site-otlp", "otlp-dev"), Readings.Temperature(3, 37.0))).ShouldBeTrue();

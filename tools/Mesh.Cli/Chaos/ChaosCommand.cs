@@ -59,6 +59,8 @@ public static class ChaosCommand
         {
             var app = Mesh.Hub.HubApp.Build([
                 $"--Hub:Url=http://127.0.0.1:{r.GetValue(port)}", $"--Hub:DataPath={r.GetValue(data)}", "--Logging:LogLevel:Default=Warning",
+                // Faults are injected on cleartext gRPC through the fault proxy; the TLS endpoint has its own tests (EnrollmentTests).
+                "--Hub:Enrollment:Url=", "--Hub:Enrollment:PlaintextNodes=true",
                 "--Hub:Access:Tokens:0:Name=chaos", $"--Hub:Access:Tokens:0:Role={Mesh.Hub.Access.AccessRoles.Admin}", $"--Hub:Access:Tokens:0:Sha256={r.GetValue(token)}"]);
             await app.StartAsync(ct).ConfigureAwait(false);
             await Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.WaitForShutdownAsync(app, ct).ConfigureAwait(false);

@@ -58,6 +58,7 @@ public static class InstallCommand
                 settings = new NodeConfigSettings(n, s, h, layout.DataDirectory, parse.GetValue(statusUrl)!)
                 {
                     Profile = parse.GetValue(profile), MqttPort = parse.GetValue(mqttPort), EnrollmentToken = parse.GetValue(token),
+                    DevicesFile = layout.DevicesFile,
                 };
             }
             else if (ids is not (null, null, null))

@@ -26,6 +26,9 @@ public sealed record InstallLayout
 
     public string ConfigFile => Path.Combine(ConfigDirectory, ServiceName + ".json");
 
+    /// <summary>The site's devices file, beside the configuration (<c>mesh device add --file</c> writes it; the node only reads it).</summary>
+    public string DevicesFile => Path.Combine(ConfigDirectory, "devices.yaml");
+
     public string DataDirectory => Under("var/lib/mesh");
 
     public string ReleasesDirectory => Under("opt/mesh/releases");

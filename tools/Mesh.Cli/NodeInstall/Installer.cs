@@ -87,6 +87,8 @@ public sealed partial class Installer(InstallRequest request, TextWriter output)
         output.WriteLine(Layout.IsSystemRoot
             ? $"installed. Start it with: systemctl daemon-reload && systemctl enable --now {InstallLayout.ServiceName}"
             : $"installed under {Layout.Prefix}. The unit runs: {ServiceUnit.ExecStart(Layout)}");
+        if (!File.Exists(Layout.DevicesFile))
+            output.WriteLine($"devices: none yet; each device connects with its own password: mesh device add --site {options.Site} --id <device> --file {Layout.DevicesFile} (the node rereads the file)");
         return ExitCodes.Ok;
     }
 

@@ -19,6 +19,9 @@ public sealed record NodeConfigSettings(string NodeId, string Site, string HubUr
 
     /// <summary>A one-time enrollment token: the node's first start asks the hub for its certificate with it.</summary>
     public string? EnrollmentToken { get; init; }
+
+    /// <summary>The site's devices file (<c>Node:Devices:File</c>); null: the node's default, in its data directory.</summary>
+    public string? DevicesFile { get; init; }
 }
 
 /// <summary>Writes a node's configuration file and reads one back the way the node does.</summary>
@@ -38,6 +41,8 @@ public static class NodeConfigFile
             node["Profile"] = s.Profile;
         if (s.MqttPort is { } port)
             node["Mqtt"] = new JsonObject { ["Port"] = port };
+        if (s.DevicesFile is not null)
+            node["Devices"] = new JsonObject { ["File"] = s.DevicesFile };
         if (s.EnrollmentToken is not null)
             node["Enrollment"] = new JsonObject { ["Token"] = s.EnrollmentToken, ["HubUrl"] = s.HubUrl };
         return new JsonObject { [NodeOptions.Section] = node }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
