@@ -28,6 +28,7 @@ public sealed class NodeInstallTests(HubFixture hub) : IClassFixture<HubFixture>
         result.ExitCode.ShouldBe(0, result.ToString());
         result.Stdout.ShouldContain("health check passed");
         result.Stdout.ShouldContain("mesh device add --site site-inst");
+        result.Stdout.ShouldContain("the first start enrolls with");
 
         Mode(Path.Combine(prefix, "etc/mesh")).ShouldBe("750");
         Mode(Path.Combine(prefix, "etc/mesh/mesh-node.json")).ShouldBe("640");

@@ -52,9 +52,12 @@ public sealed class FullDiskTests(ITestOutputHelper output)
         }, TimeSpan.FromSeconds(60), $"the refused reading {refused} acknowledged once space returned");
         acked.Add(refused);
         var resumedAfter = clock.Elapsed;
-        await using (var after = await TestDevice.ConnectAsync(node.MqttPort, Device))
+        // A client id of its own: the polling connections above used the device's, and a broker may still be ending the
+        // last of those sessions (a session taken over by a newer one with the same id is closed by the broker) when this
+        // one connects. The readings are the same device's, on its topic.
+        await using (var after = await TestDevice.ConnectAsync(node.MqttPort, Device + "-after"))
             for (var i = 0; i < 20; i++)
-                (await PublishAsync(after, refused + 1 + i)).ShouldBeTrue($"acknowledged after resuming ({resumedAfter.TotalMilliseconds:F0} ms)");
+                (await PublishAsync(after, refused + 1 + i)).ShouldBeTrue($"reading {refused + 1 + i} acknowledged after resuming ({resumedAfter.TotalMilliseconds:F0} ms); the node said:\n{node.Process.Output}");
         acked.AddRange(Enumerable.Range(1, 20).Select(i => refused + i));
 
         node.Process.HasExited.ShouldBeFalse();

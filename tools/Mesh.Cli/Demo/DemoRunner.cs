@@ -75,6 +75,8 @@ public sealed partial class DemoRunner(DemoOptions options)
             }
             foreach (var n in nodes)
                 await PushPolicyAsync(hub, n, ct).ConfigureAwait(false);
+            foreach (var n in nodes)
+                await WaitForPeersAsync(n, ct).ConfigureAwait(false);
             var @operator = new DemoOperator(hub.ClientOf(DemoOperator.Name));
             using var operatorStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var operating = @operator.RunAsync(operatorStop.Token);
@@ -250,6 +252,26 @@ public sealed partial class DemoRunner(DemoOptions options)
 
     /// <summary>Makes a one-time token for the node (as <c>mesh node token</c> does), enrolls its data directory with it
     /// (as <c>mesh enroll</c> does) and starts the node against the hub's TLS endpoint, where it syncs over mutual TLS.</summary>
+    /// <summary>Waits until the node has described its inference peers (the cloud node) over mutual TLS, so that the
+    /// sensors start on a fleet that is up, as a site's devices meet one that has been running; says why if it never does.</summary>
+    private static async Task WaitForPeersAsync(LocalNode node, CancellationToken ct)
+    {
+        var directory = node.Host.Services.GetRequiredService<Mesh.Node.Inference.PeerDirectory>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!directory.Peers.All(p => p.Reachable))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                foreach (var p in directory.Peers.Where(p => !p.Reachable))
+                    Say($"  [yellow]warning[/]: {node.NodeId} cannot reach its inference peer {p.Url}: {p.LastError}", markup: true);
+                return;
+            }
+            await directory.RefreshAllAsync(ct).ConfigureAwait(false);
+            if (!directory.Peers.All(p => p.Reachable))
+                await Task.Delay(TimeSpan.FromMilliseconds(200), ct).ConfigureAwait(false);
+        }
+    }
+
     private static async Task<LocalNode> StartEnrolledAsync(LocalHub hub, string id, string site, string dataDirectory, string[] extra, CancellationToken ct)
     {
         var token = await hub.CreateEnrollmentTokenAsync(id, site, ct).ConfigureAwait(false);

@@ -5,9 +5,14 @@ namespace Mesh.Cli.NodeInstall;
 
 /// <summary>
 /// Starts a release as its unit would (the unit's <c>ExecStart=</c>, as its user when this runs as root on a system
-/// install) and waits, with a deadline, for <c>/healthz</c> on the configured status address; then stops it with SIGTERM.
+/// install) and waits, with a deadline, for <c>/healthz</c> on the configured status address, and for whatever else the
+/// first start must finish (<paramref name="pending"/>: enrollment, which must not be cut off half-way, as its token is
+/// good once); then stops it with SIGTERM.
 /// </summary>
-public sealed class HealthCheck(string[] command, Uri statusUrl, TimeSpan deadline, string? runAs)
+/// <param name="pending">What the node has still to do before it may be stopped (null: nothing), asked while it runs.</param>
+/// <param name="failed">Why the node's output shows it cannot finish (null: it can still), asked with each line.</param>
+public sealed class HealthCheck(string[] command, Uri statusUrl, TimeSpan deadline, string? runAs,
+    Func<string?>? pending = null, Func<string, string?>? failed = null)
 {
     public sealed record Outcome(bool Healthy, string Reason, string OutputTail);
 
@@ -42,7 +47,7 @@ public sealed class HealthCheck(string[] command, Uri statusUrl, TimeSpan deadli
         psi.RedirectStandardOutput = true;
         psi.RedirectStandardError = true;
         psi.UseShellExecute = false;
-        var output = new StringBuilder();
+        var output = _output;
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {command[0]}");
         process.OutputDataReceived += (_, e) => Keep(e.Data);
         process.ErrorDataReceived += (_, e) => Keep(e.Data);
@@ -83,6 +88,7 @@ public sealed class HealthCheck(string[] command, Uri statusUrl, TimeSpan deadli
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var healthz = new Uri(statusUrl, "/healthz");
         var clock = Stopwatch.StartNew();
+        string? last = null;
         while (clock.Elapsed < deadline)
         {
             if (process.HasExited)
@@ -91,7 +97,13 @@ public sealed class HealthCheck(string[] command, Uri statusUrl, TimeSpan deadli
             {
                 using var response = await http.GetAsync(healthz, ct).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false)).Trim() == "ok")
-                    return null;
+                {
+                    if (Failure() is { } failure)
+                        return failure;
+                    if (pending?.Invoke() is not { } waitingFor)
+                        return null;
+                    last = waitingFor;
+                }
             }
             catch (HttpRequestException)
             {
@@ -103,8 +115,19 @@ public sealed class HealthCheck(string[] command, Uri statusUrl, TimeSpan deadli
             }
             await Task.Delay(200, ct).ConfigureAwait(false);
         }
-        return $"no ok from {healthz} within {deadline.TotalSeconds:0} s";
+        return last is null ? $"no ok from {healthz} within {deadline.TotalSeconds:0} s"
+            : $"/healthz answered ok, but within {deadline.TotalSeconds:0} s {last}";
+
+        string? Failure()
+        {
+            if (failed is null)
+                return null;
+            lock (_output)
+                return _output.ToString().Split('\n').Select(failed).FirstOrDefault(f => f is not null);
+        }
     }
+
+    private readonly StringBuilder _output = new();
 
     private static async Task StopAsync(Process process)
     {

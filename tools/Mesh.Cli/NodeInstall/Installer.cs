@@ -172,7 +172,7 @@ public sealed partial class Installer(InstallRequest request, TextWriter output)
         var command = ServiceUnit.ReadExecStart(Layout.UnitFile)!;
         var runAs = Layout.IsSystemRoot && UnixNative.IsRoot && UnixNative.FindUser(request.User) is not null ? request.User : null;
         Step($"health check: starting {string.Join(' ', command)}, waiting up to {request.HealthTimeout.TotalSeconds:0} s for {options.StatusUrl}/healthz");
-        var outcome = await new HealthCheck(command, new Uri(options.StatusUrl), request.HealthTimeout, runAs).RunAsync(Layout.DataDirectory, ct).ConfigureAwait(false);
+        var outcome = await EnrollingHealthCheck(command, options, runAs).RunAsync(Layout.DataDirectory, ct).ConfigureAwait(false);
         if (outcome.Healthy)
         {
             Step($"health check passed: {outcome.Reason}");
@@ -192,6 +192,21 @@ public sealed partial class Installer(InstallRequest request, TextWriter output)
             output.WriteLine($"no earlier release to roll back to: {Layout.Current} removed; release {request.Version} stays in {Layout.Release(request.Version)} for inspection");
         }
         return false;
+    }
+
+    /// <summary>The health check of a release; on a node's first start with an enrollment token it also waits for the
+    /// node's certificate (the token is good once: stopping the node half-way through would waste it) and fails at once
+    /// when the hub refuses the token.</summary>
+    private HealthCheck EnrollingHealthCheck(string[] command, NodeOptions options, string? runAs)
+    {
+        var certificate = Path.Combine(options.DataDirectory, Mesh.Node.Identity.NodeKey.FolderName, "node.crt");
+        if (options.Enrollment.Token.Length == 0 || File.Exists(certificate))
+            return new HealthCheck(command, new Uri(options.StatusUrl), request.HealthTimeout, runAs);
+        Step($"the first start enrolls with {(options.Enrollment.HubUrl.Length > 0 ? options.Enrollment.HubUrl : options.Sync.HubUrl)}: waiting for {certificate} too");
+        return new HealthCheck(command, new Uri(options.StatusUrl), request.HealthTimeout, runAs,
+            pending: () => File.Exists(certificate) ? null : $"the node has not enrolled ({certificate} is missing): check the token and the hub address",
+            failed: line => line.Contains("Enrollment with", StringComparison.Ordinal) && line.Contains("refused", StringComparison.Ordinal)
+                ? $"the hub refused the enrollment: {line.Trim()}" : null);
     }
 
     /// <summary>Points <c>current</c> at a release atomically: a new link renamed over the old one.</summary>
