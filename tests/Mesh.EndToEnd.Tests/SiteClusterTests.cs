@@ -25,7 +25,7 @@ public sealed class SiteClusterTests
         await Poll.UntilAsync(() => site.Journals().All(j => j.Count(r => r.Kind == AuditKind.Observation) >= 30),
             TimeSpan.FromSeconds(90), $"every member deciding readings (the site formed); acknowledged so far {Interlocked.Read(ref acked)}\n{site.Output}");
         site.Kill(2);
-        var result = await first;
+        var result = await Bounded(first, site, "the first run's devices finishing after the kill");
 
         result.Acknowledged.ShouldBe(Devices * 150, $"every reading is acknowledged in the end\n{site.Output}");
         result.Reconnects.ShouldBeGreaterThan(0, "the devices on the killed member's broker moved");
@@ -41,7 +41,7 @@ public sealed class SiteClusterTests
                 && j.Any(r => r.Kind == AuditKind.DeviceTakenOver)
                 && j.Any(r => r.Kind == AuditKind.Observation && long.Parse(r.MessageKey.Split('#')[1]) >= 1000),
             TimeSpan.FromSeconds(60), $"the returning member took devices back and decides their readings\n{site.Output}");
-        var second = await secondRun;
+        var second = await Bounded(secondRun, site, "the second run's devices finishing");
         second.Acknowledged.ShouldBe(Devices * 300, site.Output);
         journals = site.Journals();
         var both = result.AckedSeqs.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<long>)[.. kv.Value, .. second.AckedSeqs.GetValueOrDefault(kv.Key, [])]);
@@ -87,6 +87,20 @@ public sealed class SiteClusterTests
         {
             foreach (var d in connected)
                 await d.DisposeAsync();
+        }
+    }
+
+    /// <summary>The simulator gives a reading up after <c>GiveUpAfter</c>; should a device still not finish, the test fails
+    /// with the members' output rather than waiting for ever.</summary>
+    private static async Task<SimulationResult> Bounded(Task<SimulationResult> run, SiteMembers site, string what)
+    {
+        try
+        {
+            return await run.WaitAsync(TimeSpan.FromMinutes(5));
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"{what} took over 5 minutes\n{site.Output}");
         }
     }
 
