@@ -55,13 +55,6 @@ public sealed class NodeCrashTests
     private static List<string> DuplicateKeys(string journalPath, Mesh.Protocol.Audit.AuditKind kind)
     {
         using var c = AuditJournalStore.OpenReader(journalPath);
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT message_key FROM audit WHERE kind = $k GROUP BY message_key HAVING COUNT(*) > 1";
-        cmd.Parameters.AddWithValue("$k", (int)kind);
-        using var r = cmd.ExecuteReader();
-        var keys = new List<string>();
-        while (r.Read())
-            keys.Add(r.GetString(0));
-        return keys;
+        return AuditJournalStore.DuplicateMessageKeys(c, kind);
     }
 }

@@ -68,6 +68,20 @@ public static partial class AuditJournalStore
         return rows;
     }
 
+    /// <summary>Message keys that more than one record of <paramref name="kind"/> carries: a reading decided, or an action
+    /// sent, twice. Empty for a sound journal.</summary>
+    public static List<string> DuplicateMessageKeys(SqliteConnection c, AuditKind kind)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT message_key FROM audit WHERE kind = $k GROUP BY message_key HAVING COUNT(*) > 1";
+        cmd.Parameters.AddWithValue("$k", (int)kind);
+        using var r = cmd.ExecuteReader();
+        var keys = new List<string>();
+        while (r.Read())
+            keys.Add(r.GetString(0));
+        return keys;
+    }
+
     /// <summary>The stored hash of record <paramref name="seq"/>, or null when there is none.</summary>
     public static byte[]? ReadHash(SqliteConnection c, long seq)
     {

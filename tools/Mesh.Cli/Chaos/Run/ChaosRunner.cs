@@ -177,14 +177,7 @@ public sealed class ChaosRunner(ChaosRunOptions options, Action<string> say)
     private static List<string> DuplicateKeys(string journalPath, AuditKind kind)
     {
         using var c = AuditJournalStore.OpenReader(journalPath);
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT message_key FROM audit WHERE kind = $k GROUP BY message_key HAVING COUNT(*) > 1";
-        cmd.Parameters.AddWithValue("$k", (int)kind);
-        using var r = cmd.ExecuteReader();
-        var keys = new List<string>();
-        while (r.Read())
-            keys.Add(r.GetString(0));
-        return keys;
+        return AuditJournalStore.DuplicateMessageKeys(c, kind);
     }
 
     private static Dictionary<string, long> Rejections(string journalPath)
