@@ -1,4 +1,5 @@
 using System.Net;
+using Grpc.AspNetCore.Server.Model;
 using Mesh.Hub.Access;
 using Mesh.Hub.AuditConsole;
 using Mesh.Hub.Api;
@@ -67,6 +68,10 @@ public static class HubApp
         builder.Services.AddGrpc();
         builder.Services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>()
             .Configure<IOptions<HubOptions>>((grpc, hub) => grpc.MaxReceiveMessageSize = hub.Value.MaxReceiveMessageBytes);
+        // Watch and Exchange read their request in hub code, so that bad bytes are refused with a named reason.
+        builder.Services.AddSingleton<OwnReadMethods>();
+        builder.Services.AddSingleton<IServiceMethodProvider<NodeControlService>, NodeControlService.Methods>();
+        builder.Services.AddSingleton<IServiceMethodProvider<SiteGossipService>, SiteGossipService.Methods>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<HubStore>();
         builder.Services.AddSingleton<NodeLeases>();

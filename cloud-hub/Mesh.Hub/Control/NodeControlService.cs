@@ -1,4 +1,6 @@
+using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
+using Mesh.Hub.Hosting;
 using Mesh.Hub.Enrollment;
 using Mesh.Hub.Storage;
 using Mesh.Protocol.Grpc;
@@ -12,9 +14,17 @@ namespace Mesh.Hub.Control;
 /// nothing committed between the two is missed; a repeat is possible and the node ignores it.
 /// </summary>
 public sealed class NodeControlService(
-    HubStore store, ControlBroadcast broadcast, NodeGate gate, IHostApplicationLifetime lifetime, ILogger<NodeControlService> logger) : NodeControl.NodeControlBase
+    HubStore store, ControlBroadcast broadcast, NodeGate gate, IHostApplicationLifetime lifetime, ILogger<NodeControlService> logger)
 {
-    public override async Task Watch(WatchRequest request, IServerStreamWriter<ControlMessage> responseStream, ServerCallContext context)
+    /// <summary>Routes <c>NodeControl.Watch</c> here with the hub reading the request itself (<see cref="OwnReadMethods"/>).</summary>
+    public sealed class Methods(OwnReadMethods own) : IServiceMethodProvider<NodeControlService>
+    {
+        public void OnServiceMethodDiscovery(ServiceMethodProviderContext<NodeControlService> context) =>
+            own.AddServerStreaming<NodeControlService, WatchRequest, ControlMessage>(context, NodeControl.Descriptor, "Watch",
+                (service, request, responses, call) => service.Watch(request, responses, call));
+    }
+
+    public async Task Watch(WatchRequest request, IServerStreamWriter<ControlMessage> responseStream, ServerCallContext context)
     {
         Validate(request);
         // A node reads its own site's policy and its own decisions only.

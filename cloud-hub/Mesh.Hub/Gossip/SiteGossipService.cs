@@ -1,4 +1,6 @@
+using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
+using Mesh.Hub.Hosting;
 using Mesh.Hub.Storage;
 using Mesh.Hub.Sync;
 using Mesh.Protocol.Crdt;
@@ -11,12 +13,20 @@ namespace Mesh.Hub.Gossip;
 /// with what changed there since the node's cursor. A request is checked whole before anything is merged: a bad entry
 /// refuses the request (INVALID_ARGUMENT naming the entry) and changes nothing.
 /// </summary>
-public sealed class SiteGossipService(HubStore store, Enrollment.NodeGate gate, ILogger<SiteGossipService> logger) : SiteGossip.SiteGossipBase
+public sealed class SiteGossipService(HubStore store, Enrollment.NodeGate gate, ILogger<SiteGossipService> logger)
 {
+    /// <summary>Routes <c>SiteGossip.Exchange</c> here with the hub reading the request itself (<see cref="OwnReadMethods"/>).</summary>
+    public sealed class Methods(OwnReadMethods own) : IServiceMethodProvider<SiteGossipService>
+    {
+        public void OnServiceMethodDiscovery(ServiceMethodProviderContext<SiteGossipService> context) =>
+            own.AddUnary<SiteGossipService, GossipRequest, GossipReply>(context, SiteGossip.Descriptor, "Exchange",
+                (service, request, call) => service.Exchange(request, call));
+    }
+
     /// <summary>Most entries in one request, and most returned in one reply (the node asks again for the rest).</summary>
     public const int MaxEntries = 2000;
 
-    public override Task<GossipReply> Exchange(GossipRequest request, ServerCallContext context)
+    public Task<GossipReply> Exchange(GossipRequest request, ServerCallContext context)
     {
         if (AuditIngest.ValidateHello(new SyncHello { NodeId = request.NodeId, Site = request.Site }) is { } bad)
             throw new RpcException(new Status(StatusCode.InvalidArgument, bad.Message));

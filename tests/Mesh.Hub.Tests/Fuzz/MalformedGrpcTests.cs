@@ -10,9 +10,8 @@ namespace Mesh.Hub.Tests.Fuzz;
 /// Bytes no node would send, straight onto the hub's node-facing RPCs through a raw marshaller: a message over
 /// Hub:MaxReceiveMessageBytes, bytes that are not protobuf, a protobuf of the wrong shape. On the sync stream each is
 /// refused with a status, a detail and the mesh-problem trailer that name the reason, and the hub's sync-refused log entry
-/// (where the hub records sync problems). On Watch and Exchange gRPC reads the request before the hub sees it: an
-/// oversized one is refused ResourceExhausted, an undecodable one Unknown, with the reason only in gRPC's own error log
-/// (docs/RELIABILITY.md). Either way the hub stays up and a good node's stream that follows is served.
+/// (where the hub records sync problems). Watch and Exchange are bound so that the hub reads their request itself
+/// (OwnReadMethods): the same bytes get the same named refusals there, logged as event 55. Either way the hub stays up and a good node's stream that follows is served.
 /// </summary>
 public sealed class MalformedGrpcTests
 {
@@ -25,6 +24,9 @@ public sealed class MalformedGrpcTests
     private static readonly Method<byte[], byte[]> Watch = new(MethodType.ServerStreaming, NodeControl.Descriptor.FullName, "Watch", Raw, Raw);
 
     private static readonly Method<byte[], byte[]> Exchange = new(MethodType.Unary, SiteGossip.Descriptor.FullName, "Exchange", Raw, Raw);
+
+    /// <summary>Exchange as a stream, so that a call can end without sending its request.</summary>
+    private static readonly Method<byte[], byte[]> ExchangeStream = new(MethodType.DuplexStreaming, SiteGossip.Descriptor.FullName, "Exchange", Raw, Raw);
 
     public static TheoryData<string> BadBytes => new() { "oversized", "not-protobuf", "truncated" };
 
@@ -84,12 +86,11 @@ public sealed class MalformedGrpcTests
 
     [Theory]
     [MemberData(nameof(BadBytes))]
-    public async Task ControlAndGossip_BadBytes_RefusedWithReasonAndAGoodNodeServed(string kind)
+    public async Task ControlAndGossip_BadBytes_RefusedWithReasonRecordedAndAGoodNodeServed(string kind)
     {
         await using var hub = await HubHarness.StartAsync($"--Hub:MaxReceiveMessageBytes={MaxReceive}");
         using var channel = GrpcChannel.ForAddress(hub.Address, new GrpcChannelOptions { MaxSendMessageSize = null });
         var invoker = channel.CreateCallInvoker();
-        hub.Logs.Expect(e => e.Category.StartsWith("Grpc.AspNetCore.Server", StringComparison.Ordinal) && e.Exception is InvalidProtocolBufferException);
         var options = new CallOptions(deadline: DateTime.UtcNow.AddSeconds(15));
 
         var watch = await Should.ThrowAsync<RpcException>(async () =>
@@ -99,11 +100,39 @@ public sealed class MalformedGrpcTests
         });
         var gossip = await Should.ThrowAsync<RpcException>(async () => await invoker.AsyncUnaryCall(Exchange, null, options, Bytes(kind)));
 
-        foreach (var ex in new[] { watch, gossip })
-            ex.StatusCode.ShouldBe(kind == "oversized" ? StatusCode.ResourceExhausted : StatusCode.Unknown, ex.ToString());
-        if (kind != "oversized")
-            hub.Logs.Entries.Count(e => e.Exception is InvalidProtocolBufferException).ShouldBe(2, "gRPC logs why it refused each");
+        var problem = kind == "oversized" ? "MessageTooLarge" : "Malformed";
+        foreach (var (ex, request) in new[] { (watch, "WatchRequest"), (gossip, "GossipRequest") })
+        {
+            ex.StatusCode.ShouldBe(kind == "oversized" ? StatusCode.ResourceExhausted : StatusCode.InvalidArgument, ex.ToString());
+            ex.Trailers.GetValue("mesh-problem").ShouldBe(problem, ex.Status.Detail);
+            ex.Status.Detail.ShouldContain(kind == "oversized" ? $"larger than {MaxReceive} bytes (Hub:MaxReceiveMessageBytes)" : $"not a valid {request}");
+        }
+        var refusals = hub.Logs.Entries.Where(e => e.EventId.Id == 55 && e.Message.Contains(problem)).Select(e => e.Message).ToList();
+        refusals.ShouldContain(m => m.Contains("/mesh.v1.NodeControl/Watch"), string.Join("\n", hub.Logs.Entries));
+        refusals.ShouldContain(m => m.Contains("/mesh.v1.SiteGossip/Exchange"), string.Join("\n", hub.Logs.Entries));
         await GoodNodeServedAsync(hub);
+    }
+
+    /// <summary>Bound by the hub rather than gRPC, Watch and Exchange still serve a node's generated clients: the
+    /// watch delivers the site's policy and the exchange answers with a cursor.</summary>
+    [Fact]
+    public async Task ControlAndGossip_GeneratedClients_Served()
+    {
+        await using var hub = await HubHarness.StartAsync();
+        using var channel = GrpcChannel.ForAddress(hub.Address);
+
+        var reply = await new SiteGossip.SiteGossipClient(channel).ExchangeAsync(
+            new GossipRequest { NodeId = "edge-1", Site = TestChain.Site }, deadline: DateTime.UtcNow.AddSeconds(15));
+        reply.Entries.ShouldBeEmpty();
+
+        var empty = await Should.ThrowAsync<RpcException>(async () =>
+        {
+            using var call = channel.CreateCallInvoker().AsyncDuplexStreamingCall(ExchangeStream, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(15)));
+            await call.RequestStream.CompleteAsync();
+            await call.ResponseStream.MoveNext();
+        });
+        empty.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        empty.Status.Detail.ShouldContain("ended without its GossipRequest");
     }
 
     private static async Task GoodNodeServedAsync(HubHarness hub)
