@@ -33,6 +33,9 @@ internal static partial class HubLog
     [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "Node {NodeId}: sync stream shed, {Active} of {Max} streams busy (Hub:MaxSyncStreams); told to retry after {RetryAfterMs} ms")]
     public static partial void SyncShed(ILogger logger, string nodeId, int active, int max, long retryAfterMs);
 
+    [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "Node {NodeId} reads back its audit stream from sequence {FromSeq} (the hub holds up to {HeadSeq}): it is rebuilding a damaged journal")]
+    public static partial void ReadBackStarted(ILogger logger, string nodeId, long fromSeq, long headSeq);
+
     [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "Node {NodeId}: the hub store failed; nothing of the batch was stored")]
     public static partial void StorageFailed(ILogger logger, string nodeId, Exception exception);
 

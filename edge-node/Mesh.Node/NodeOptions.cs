@@ -233,4 +233,18 @@ public sealed record JournalOptions
     /// <summary>A checkpoint is written this long after the previous one when anything was written since, and at clean
     /// shutdown. 00:00:00.1..01:00:00. Default 10 s.</summary>
     public TimeSpan CheckpointEvery { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>What the node does when it finds its journal damaged at start. Default <see cref="JournalDamage.Rebuild"/>.</summary>
+    public JournalDamage OnDamage { get; init; } = JournalDamage.Rebuild;
+}
+
+/// <summary><c>Node:Journal:OnDamage</c> (docs/RELIABILITY.md, "A damaged journal").</summary>
+public enum JournalDamage
+{
+    /// <summary>Rebuild it from what still reads and verifies and from what the hub holds, keep the damaged file beside it,
+    /// record <c>JournalRecovered</c>, and start. Without the hub in reach the node does not start, and tries again next time.</summary>
+    Rebuild,
+
+    /// <summary>Do not start: an operator looks first.</summary>
+    Refuse,
 }

@@ -49,6 +49,8 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             errors.Add($"Node:Journal:CheckpointEveryRecords {o.Journal.CheckpointEveryRecords} must be within 1..100000");
         if (o.Journal.CheckpointEvery < TimeSpan.FromMilliseconds(100) || o.Journal.CheckpointEvery > TimeSpan.FromHours(1))
             errors.Add($"Node:Journal:CheckpointEvery {o.Journal.CheckpointEvery} must be within 00:00:00.1..01:00:00");
+        if (!Enum.IsDefined(o.Journal.OnDamage))
+            errors.Add($"Node:Journal:OnDamage {o.Journal.OnDamage} must be Rebuild or Refuse");
         if (o.Journal.DiskBudgetBytes != 0 && o.Journal.DiskBudgetBytes < JournalOptions.MinDiskBudgetBytes)
             errors.Add($"Node:Journal:DiskBudgetBytes {o.Journal.DiskBudgetBytes} must be 0 (unlimited) or at least {JournalOptions.MinDiskBudgetBytes} (1 MiB)");
         if (o.Sync.ReconnectJitter < TimeSpan.Zero || o.Sync.ReconnectJitter > TimeSpan.FromMinutes(5))

@@ -4,7 +4,7 @@ namespace Mesh.Hub.Enrollment;
 public sealed record NodeCaller(string NodeId, string Site, string Serial);
 
 /// <summary>
-/// What an enrolled node may do, as pure rules: push only its own audit stream, watch only its own control stream
+/// What an enrolled node may do, as pure rules: push and read back only its own audit stream, watch only its own control stream
 /// (its site's policy and its own approvals), gossip only its own site's state, renew only its own certificate. The
 /// reason is for the node's log and the hub's: it names both identities.
 /// </summary>
@@ -13,6 +13,7 @@ public static class NodeAccess
     public const string PushAudit = "push the audit stream";
     public const string Watch = "watch the policy and control stream";
     public const string Gossip = "exchange the site state";
+    public const string ReadBack = "read back the audit stream";
 
     /// <summary>Null when <paramref name="caller"/> may <paramref name="what"/> as <paramref name="nodeId"/> of
     /// <paramref name="site"/>; otherwise why not.</summary>

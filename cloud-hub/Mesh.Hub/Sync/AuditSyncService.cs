@@ -12,8 +12,8 @@ namespace Mesh.Hub.Sync;
 /// head; then per batch, verify the whole batch, commit it, and only then ack. Any refusal ends the stream with an
 /// <see cref="RpcException"/> (see <see cref="SyncRefusal"/>); the node reconnects, says hello and resends from the ack.
 /// </summary>
-public sealed class AuditSyncService(AuditIngest ingest, NodeLeases leases, SyncAdmission admission, NodeGate gate, IHostApplicationLifetime lifetime,
-    IOptions<HubOptions> options, ILogger<AuditSyncService> logger)
+public sealed class AuditSyncService(AuditIngest ingest, NodeLeases leases, SyncAdmission admission, NodeGate gate, HubStore store,
+    IHostApplicationLifetime lifetime, IOptions<HubOptions> options, ILogger<AuditSyncService> logger)
     : AuditSync.AuditSyncBase
 {
     public override async Task Sync(IAsyncStreamReader<NodeMessage> requestStream, IServerStreamWriter<HubMessage> responseStream, ServerCallContext context)
@@ -63,6 +63,53 @@ public sealed class AuditSyncService(AuditIngest ingest, NodeLeases leases, Sync
             HubLog.StreamSuperseded(logger, hello.NodeId);
             throw SyncRefusal.OfStream(hello.NodeId, SyncProblem.Superseded,
                 "a newer sync stream from this node took over; this one ends").ToRpcException();
+        }
+    }
+
+    /// <summary>Records read back per reply of <see cref="ReadBack"/>.</summary>
+    public const int ReadBackBatch = 500;
+
+    /// <summary>
+    /// What the hub holds of a node's own stream from <see cref="ReadBackRequest.FromSeq"/> up to the stored head as the
+    /// read began, for a node rebuilding a damaged journal. The first reply names the head even when no record follows.
+    /// </summary>
+    public override async Task ReadBack(ReadBackRequest request, IServerStreamWriter<ReadBackReply> responseStream, ServerCallContext context)
+    {
+        if (AuditIngest.ValidateHello(new SyncHello { NodeId = request.NodeId, Site = request.Site }) is { } invalid)
+            throw Refuse(request.NodeId, invalid);
+        var revoked = gate.Authorize(context, request.NodeId, request.Site, NodeAccess.ReadBack);
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping, revoked);
+        var node = store.FindNode(request.NodeId);
+        if (node is not null && node.Site != request.Site)
+            throw Refuse(request.NodeId, SyncRefusal.OfStream(request.NodeId, SyncProblem.WrongSite,
+                $"the hub holds node {request.NodeId} as a node of site '{node.Site}', not '{request.Site}'"));
+        var head = node?.Head ?? Mesh.Protocol.Audit.ChainHead.Genesis;
+        var after = (long)Math.Min(Math.Max(request.FromSeq, 1UL) - 1, (ulong)long.MaxValue);
+        HubLog.ReadBackStarted(logger, request.NodeId, after + 1, head.Sequence);
+        var first = true;
+        try
+        {
+            while (first || after < head.Sequence)
+            {
+                var records = after < head.Sequence
+                    ? store.ReadRecords(request.NodeId, after, (int)Math.Min(ReadBackBatch, head.Sequence - after))
+                    : [];
+                var reply = new ReadBackReply { HubHeadSeq = (ulong)head.Sequence, HubHeadHash = head.Sequence == 0 ? ByteString.Empty : ByteString.CopyFrom(head.Hash.Span) };
+                reply.Records.AddRange(records.Select(r => new AuditRecordEnvelope { Canonical = ByteString.CopyFrom(r.Canonical), Hash = ByteString.CopyFrom(r.Hash) }));
+                await responseStream.WriteAsync(reply, ended.Token).ConfigureAwait(false);
+                first = false;
+                if (records.Count == 0)
+                    break;
+                after = records[^1].Sequence;
+            }
+        }
+        catch (HubStorageException)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "the hub cannot read its store; retry later"));
+        }
+        catch (OperationCanceledException) when (revoked.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw NodeGate.RevokedWhileOpen(request.NodeId);
         }
     }
 

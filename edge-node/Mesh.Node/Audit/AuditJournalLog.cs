@@ -19,6 +19,12 @@ internal static partial class AuditJournalLog
     [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Audit journal {Path}: keeping the disk budget failed; the journal is unchanged by the failed step")]
     public static partial void HousekeepingFailed(ILogger logger, Exception ex, string path);
 
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "Audit journal {Path} is damaged ({Reason}); rebuilding it from what still reads and from the hub")]
+    public static partial void JournalDamaged(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Audit journal {Path} rebuilt up to sequence {Head}: {Salvaged} record(s) salvaged (stopped at {StoppedAt}), {FromHub} read back from the hub (its head {HubHead}); the damaged file is kept as {DamagedCopy}")]
+    public static partial void JournalRebuilt(ILogger logger, string path, long head, long salvaged, string stoppedAt, long fromHub, long hubHead, string damagedCopy);
+
     [LoggerMessage(EventId = 7700, Level = LogLevel.Error, Message = "Audit journal {Path}: signing a checkpoint over sequence {Sequence} failed; the next trigger tries again")]
     public static partial void CheckpointFailed(ILogger logger, Exception ex, long sequence, string path);
 }

@@ -4,18 +4,22 @@ namespace Mesh.Node.Audit;
 
 /// <summary>
 /// The journal file is damaged (SQLite reports it corrupt or not a database: a torn or overwritten page, a cut-off file).
-/// The node does not start on it and does not repair it: it cannot tell a torn page from a tampered one, and a repair
-/// would drop records or write new ones at sequences the hub already holds. What the hub acknowledged is at the hub.
+/// The journal never opens such a file for writing. At start the node rebuilds it (<see cref="JournalRecovery"/>) or, with
+/// <c>Node:Journal:OnDamage=Refuse</c>, does not start, leaving it for an operator.
 /// </summary>
 public sealed class JournalDamagedException(string path, SqliteException inner)
-    : Exception($"audit journal {path} is damaged (SQLite error {inner.SqliteErrorCode}: {Reason(inner)}); the node does not start on a damaged journal. "
-        + $"Run 'mesh audit verify --journal {path}' to see what it still holds; the hub keeps every record it acknowledged", inner)
+    : Exception($"audit journal {path} is damaged (SQLite error {inner.SqliteErrorCode}: {ReasonOf(inner)}); the node does not start on a damaged journal "
+        + $"(Node:Journal:OnDamage=Refuse). Run 'mesh audit verify --journal {path}' to see what it still holds; the hub keeps every record it acknowledged. "
+        + "With Node:Journal:OnDamage=Rebuild (the default) the node rebuilds it from what still reads and from the hub", inner)
 {
     private const int Corrupt = 11;
     private const int NotADatabase = 26;
 
+    /// <summary>SQLite's error, for logs: "SQLite error 11: database disk image is malformed".</summary>
+    public string Reason { get; } = $"SQLite error {inner.SqliteErrorCode}: {ReasonOf(inner)}";
+
     public static bool IsDamage(SqliteException ex) => ex.SqliteErrorCode is Corrupt or NotADatabase;
 
-    private static string Reason(SqliteException ex) =>
+    private static string ReasonOf(SqliteException ex) =>
         ex.Message.Split('\'') is [_, var reason, ..] ? reason : ex.Message;
 }

@@ -33,14 +33,7 @@ public static class NodeServiceCollectionExtensions
         services.AddSingleton<NodeStats>();
         services.AddSingleton(sp => new HybridLogicalClock(Options(sp).NodeId, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => Mesh.Node.Identity.NodeKey.LoadOrCreate(Options(sp).DataDirectory));
-        services.AddSingleton(sp =>
-        {
-            var o = Options(sp);
-            Directory.CreateDirectory(o.DataDirectory);
-            return new AuditJournal(Path.Combine(o.DataDirectory, AuditJournalStore.FileName), o.NodeId, o.Site,
-                sp.GetRequiredService<HybridLogicalClock>(), o.Journal, sp.GetRequiredService<ILogger<AuditJournal>>(),
-                o.Journal.SignCheckpoints ? sp.GetRequiredService<Mesh.Node.Identity.NodeKey>() : null);
-        });
+        services.AddSingleton(sp => JournalOpener.Open(sp, Options(sp)));
         services.AddSingleton(sp => new SiteStateStore(Options(sp).NodeId, sp.GetRequiredService<HybridLogicalClock>()));
         services.AddSingleton(sp => new Identity.NodeCredentials(Options(sp).DataDirectory, Options(sp).NodeId, Options(sp).Site));
         services.AddSingleton(sp => new HubChannel(sp.GetRequiredService<IOptions<NodeOptions>>(), sp.GetRequiredService<Identity.NodeCredentials>(),

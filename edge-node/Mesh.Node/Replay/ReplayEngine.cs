@@ -60,8 +60,8 @@ public sealed class ReplayEngine
     public void Feed(AuditRecord record)
     {
         _records++;
-        // A signed checkpoint says nothing about devices; it must not close a reading whose decisions follow.
-        if (record.Kind is AuditKind.Checkpoint)
+        // A signed checkpoint or a rebuilt journal says nothing about devices; it must not close a reading whose decisions follow.
+        if (record.Kind is AuditKind.Checkpoint or AuditKind.JournalRecovered)
             return;
         if (_open is { } open && record.Kind is AuditKind.Decision && record.MessageKey.StartsWith(open.KeyPrefix, StringComparison.Ordinal))
         {

@@ -68,4 +68,10 @@ public enum AuditKind : byte
     /// was written, and at clean shutdown. Body: <see cref="AuditCheckpoint"/>. Key: <c>checkpoint#&lt;covered sequence&gt;</c>.
     /// Changes no decision: replay and every count by kind pass over it.</summary>
     Checkpoint = 17,
+
+    /// <summary>The node found its journal damaged at start and rebuilt it: every record it could read and verify from the
+    /// damaged file, then what the hub holds beyond (docs/RELIABILITY.md). The damaged file is kept beside the new one.
+    /// Body: the damaged copy's name and SHA-256, the records salvaged and fetched, the hub's head, and why the old file
+    /// could not be used. Changes no decision: replay and every count by kind pass over it.</summary>
+    JournalRecovered = 18,
 }

@@ -9,12 +9,20 @@ public sealed class NodeProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private bool _disposed;
 
     private NodeProcess(Process process) => _process = process;
 
+    /// <summary>What the process wrote so far, and its exit code once it has ended (a member the cluster downed stops by itself).</summary>
     public string Output
     {
-        get { lock (_output) return _output.ToString(); }
+        get
+        {
+            string text;
+            lock (_output)
+                text = _output.ToString();
+            return !_disposed && _process.HasExited ? $"{text}(exited with code {_process.ExitCode})" : text;
+        }
     }
 
     public static Task<NodeProcess> StartAsync(int mqttPort, params string[] settings) => StartAsync(mqttPort, new Dictionary<string, string>(), settings);
@@ -92,8 +100,11 @@ public sealed class NodeProcess : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+            return;
         if (!_process.HasExited)
             Kill();
+        _disposed = true;
         _process.Dispose();
     }
 
