@@ -63,7 +63,7 @@ public static class BenchCommand
 
         return new Command("bench", "Measure Mesh on this machine")
         {
-            ingest, broker, ReplayBench.Command(), JournalBench.Command(), InferenceBench.Command(), OffloadBench.Command(), DrainBench.Command(), HubBench.Command(), SiteBench.Command(), TimelineBench.Command(), ConsoleBench.Command(),
+            ingest, broker, ReplayBench.Command(), JournalBench.Command(), RebuildBench.Command(), InferenceBench.Command(), OffloadBench.Command(), DrainBench.Command(), HubBench.Command(), SiteBench.Command(), TimelineBench.Command(), ConsoleBench.Command(),
         };
     }
 }
