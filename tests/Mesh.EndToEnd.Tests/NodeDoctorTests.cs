@@ -25,10 +25,39 @@ public sealed class NodeDoctorTests(HubFixture hub) : IClassFixture<HubFixture>
         var result = await MeshCli.RunAsync(TimeSpan.FromSeconds(60), "node", "doctor", "--config", config);
 
         result.ExitCode.ShouldBe(0, result.ToString());
-        foreach (var check in new[] { "config", "profile", "broker", "hub", "certificate", "disk" })
+        foreach (var check in new[] { "config", "profile", "broker", "hub", "certificate", "journal", "disk" })
             result.Stdout.ShouldContain($"ok    {check}");
         result.Stdout.Split('\n').ShouldNotContain(l => l.StartsWith("FAIL", StringComparison.Ordinal) || l.StartsWith("warn", StringComparison.Ordinal));
         result.Stdout.ShouldContain("no failures (0 warnings)");
+    }
+
+    [Fact]
+    public async Task Doctor_DamagedJournal_WarnsItWillBeRebuilt_FailsWhenRefused_WarnsOfAKeptCopy()
+    {
+        using var dir = new TempDirectory();
+        var data = dir.Sub("data");
+        Directory.CreateDirectory(data);
+        var journal = Path.Combine(data, Mesh.Node.Audit.AuditJournalStore.FileName);
+        var garbage = new byte[8192];
+        new Random(5).NextBytes(garbage);
+        await File.WriteAllBytesAsync(journal, garbage);
+
+        var rebuild = await Check(WriteConfig(dir, "doc-j"), "journal");
+        rebuild.Level.ShouldBe(DoctorLevel.Warn);
+        rebuild.What.ShouldContain("is damaged (SQLite error 26)");
+        rebuild.Fix!.ShouldContain("rebuilds it at its next start");
+        var refuse = await Check(WriteConfig(dir, "doc-j", "\"Journal\": { \"OnDamage\": \"Refuse\" },"), "journal");
+        refuse.Level.ShouldBe(DoctorLevel.Fail);
+
+        File.Move(journal, journal + ".damaged-20261124T120000Z");
+        await using (var fresh = new Mesh.Node.Audit.AuditJournal(journal, "doc-j", "site-a", new Mesh.Protocol.Time.HybridLogicalClock("doc-j"),
+            new Mesh.Node.JournalOptions { SignCheckpoints = false }, Microsoft.Extensions.Logging.Abstractions.NullLogger<Mesh.Node.Audit.AuditJournal>.Instance))
+            await fresh.AppendAsync([new Mesh.Node.Audit.AuditDraft(Mesh.Protocol.Audit.AuditKind.Observation, "d", "d#1", new byte[32],
+                Mesh.Protocol.Audit.AuditRoute.None, "", "", "", "accepted", "{}")]);
+        var kept = await Check(WriteConfig(dir, "doc-j"), "journal");
+        kept.Level.ShouldBe(DoctorLevel.Warn);
+        kept.What.ShouldContain("head 1");
+        kept.What.ShouldContain("audit.db.damaged-20261124T120000Z");
     }
 
     [Fact]

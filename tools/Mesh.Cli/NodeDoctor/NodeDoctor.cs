@@ -46,6 +46,7 @@ public sealed class NodeDoctor(string configFile, string? dataDirectory, string?
         findings.Add(await HubAsync(options, ct).ConfigureAwait(false));
         var data = Path.GetFullPath(options.DataDirectory);
         findings.Add(CertificateCheck.Run(data, token is not null, time.GetUtcNow()));
+        findings.Add(JournalCheck.Run(options, data));
         findings.Add(DiskBudget(options, data));
         return findings;
     }
