@@ -25,6 +25,9 @@ internal static partial class AuditJournalLog
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Audit journal {Path} rebuilt up to sequence {Head}: {Salvaged} record(s) salvaged (stopped at {StoppedAt}), {FromHub} read back from the hub (its head {HubHead}); the damaged file is kept as {DamagedCopy}")]
     public static partial void JournalRebuilt(ILogger logger, string path, long head, long salvaged, string stoppedAt, long fromHub, long hubHead, string damagedCopy);
 
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Audit journal {Path}: a rebuild stopped after setting the damaged file aside; its complete rebuilt journal takes the file's place now")]
+    public static partial void JournalRebuildCompleted(ILogger logger, string path);
+
     [LoggerMessage(EventId = 7700, Level = LogLevel.Error, Message = "Audit journal {Path}: signing a checkpoint over sequence {Sequence} failed; the next trigger tries again")]
     public static partial void CheckpointFailed(ILogger logger, Exception ex, long sequence, string path);
 }

@@ -82,7 +82,7 @@ public static class JournalRecovery
             }
         }
 
-        var rebuilt = path + ".rebuilding";
+        var rebuilt = Rebuilding(path);
         DeleteWithSidecars(rebuilt);
         Write(rebuilt, salvage, records);
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
@@ -94,6 +94,22 @@ public static class JournalRecovery
         File.Move(rebuilt, path);
         return new JournalRebuild(damaged, sha, salvaged + salvage.Kept.Count, fromHub, hubHead, head.Sequence, reason, stoppedAt);
     }
+
+    /// <summary>
+    /// Finishes a rebuild that stopped between its two renames (the damaged file moved aside, the rebuilt one not yet in
+    /// its place): the rebuilt file is complete by then, so it becomes the journal. Returns whether there was one. Call it
+    /// before opening the journal, so that a crash there never leaves the node to start an empty journal.
+    /// </summary>
+    public static bool CompleteInterrupted(string path)
+    {
+        var rebuilt = Rebuilding(path);
+        if (File.Exists(path) || !File.Exists(rebuilt))
+            return false;
+        File.Move(rebuilt, path);
+        return true;
+    }
+
+    private static string Rebuilding(string path) => path + ".rebuilding";
 
     /// <summary>What the damaged file still gives: its pruning state, the kept records below the boundary, and the chain
     /// after it up to the first row that cannot be read or does not verify. <see cref="Unreadable"/>: not even the

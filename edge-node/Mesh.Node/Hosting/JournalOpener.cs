@@ -23,6 +23,8 @@ internal static class JournalOpener
         var logger = services.GetRequiredService<ILogger<AuditJournal>>();
         AuditJournal Create() => new(path, o.NodeId, o.Site, services.GetRequiredService<HybridLogicalClock>(), o.Journal, logger,
             o.Journal.SignCheckpoints ? services.GetRequiredService<Identity.NodeKey>() : null);
+        if (JournalRecovery.CompleteInterrupted(path))
+            AuditJournalLog.JournalRebuildCompleted(logger, path);
         try
         {
             return Create();

@@ -97,6 +97,20 @@ public sealed class JournalRecoveryTests : IDisposable
         (await File.ReadAllBytesAsync(JournalPath)).ShouldBe(garbage);
     }
 
+    [Fact]
+    public async Task CompleteInterrupted_RebuiltFileLeftWithoutAJournal_TakesItsPlace_OtherwiseNothing()
+    {
+        var all = await WriteJournalAsync(20);
+        JournalRecovery.CompleteInterrupted(JournalPath).ShouldBeFalse("a journal is in place");
+        File.Move(JournalPath, JournalPath + ".rebuilding");
+
+        JournalRecovery.CompleteInterrupted(JournalPath).ShouldBeTrue();
+
+        ReadAll().ShouldBe(all);
+        File.Exists(JournalPath + ".rebuilding").ShouldBeFalse();
+        JournalRecovery.CompleteInterrupted(JournalPath).ShouldBeFalse();
+    }
+
     private AuditJournal Open() =>
         new(JournalPath, "edge-1", "site-a", new HybridLogicalClock("edge-1"), new JournalOptions { SignCheckpoints = false }, NullLogger<AuditJournal>.Instance);
 
