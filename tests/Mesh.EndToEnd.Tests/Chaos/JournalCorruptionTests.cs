@@ -2,7 +2,7 @@ using Mesh.Cli.Audit;
 using Mesh.Cli.Demo;
 using Mesh.EndToEnd.Tests.Support;
 using Mesh.Protocol.Audit;
-using Microsoft.Data.Sqlite;
+using Mesh.Cli.Chaos;
 
 namespace Mesh.EndToEnd.Tests.Chaos;
 
@@ -124,25 +124,9 @@ public sealed class JournalCorruptionTests
 
     private static void Damage_(string journal, Damage damage)
     {
-        // Fold the WAL into the file first, as a clean stop would, so the last page is the file's last page.
-        using (var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = journal, Pooling = false }.ToString()))
-        {
-            c.Open();
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
-            cmd.ExecuteNonQuery();
-        }
-        const int page = 4096;
-        using var file = new FileStream(journal, FileMode.Open, FileAccess.ReadWrite);
         if (damage == Damage.LastPageCut)
-        {
-            file.SetLength(file.Length - page);
-            return;
-        }
-        var garbage = new byte[page];
-        new Random(7).NextBytes(garbage);
-        file.Seek(-page, SeekOrigin.End);
-        file.Write(garbage);
-        file.Flush(true);
+            JournalFaults.CutLastPage(journal);
+        else
+            JournalFaults.OverwritePage(journal);
     }
 }

@@ -65,8 +65,8 @@ public static class RebuildBench
 
             await using var app = HubApp.Build(
                 ["--Hub:Url=http://127.0.0.1:0", "--Hub:Enrollment:Url=", "--Hub:Enrollment:PlaintextNodes=true", $"--Hub:DataPath={Path.Combine(dir, "hub.db")}",
-                    "--Logging:LogLevel:Default=Warning"],
-                builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+                    "--Logging:LogLevel:Default=Error"],
+                builder => builder.Logging.SetMinimumLevel(LogLevel.Error));
             await app.StartAsync(ct).ConfigureAwait(false);
             using var channel = GrpcChannel.ForAddress(HubApp.GetBoundAddress(app), new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
             var client = new AuditSync.AuditSyncClient(channel);
@@ -127,26 +127,12 @@ public static class RebuildBench
         return [.. AuditJournalStore.ReadAfter(c, 0, (int)AuditJournalStore.Count(c)).Select(r => new AuditRecordEnvelope { Canonical = ByteString.CopyFrom(r.Canonical), Hash = ByteString.CopyFrom(r.Hash) })];
     }
 
-    /// <summary>Folds the WAL in and overwrites one page with garbage; returns the page's number (from 0).</summary>
+    /// <summary>Overwrites one page with garbage, <paramref name="at"/> of the way into the file (never the header page).</summary>
     private static long Damage(string path, double at)
     {
-        using (var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString()))
-        {
-            c.Open();
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
-            cmd.ExecuteNonQuery();
-        }
-        const int pageSize = 4096;
-        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
-        var pages = file.Length / pageSize;
-        var page = Math.Clamp((long)Math.Round(at * (pages - 1)), 1, pages - 1);
-        var garbage = new byte[pageSize];
-        new Random(7).NextBytes(garbage);
-        file.Seek(page * pageSize, SeekOrigin.Begin);
-        file.Write(garbage);
-        file.Flush(true);
-        return page;
+        Chaos.JournalFaults.FoldWal(path);
+        var pages = new FileInfo(path).Length / Chaos.JournalFaults.PageSize;
+        return Chaos.JournalFaults.OverwritePage(path, Math.Clamp((long)Math.Round(at * (pages - 1)), 1, pages - 1));
     }
 
     private static async IAsyncEnumerable<ReadBackReply> ReadBackAsync(AuditSync.AuditSyncClient client, long from, [EnumeratorCancellation] CancellationToken ct)
