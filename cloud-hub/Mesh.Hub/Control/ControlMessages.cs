@@ -39,10 +39,5 @@ public static class ControlMessages
     }
 
     /// <summary>The fleet's revoked certificate serials (<see cref="Enrollment.NodeGate.RevokedSerials"/>).</summary>
-    public static ControlMessage Revocations(IReadOnlyList<string> serials)
-    {
-        var list = new RevocationList { Count = (ulong)serials.Count };
-        list.Serials.AddRange(serials);
-        return new ControlMessage { Revocations = list };
-    }
+    public static ControlMessage Revocations(IReadOnlyList<string> serials) => new() { Revocations = RevocationList.Of(serials) };
 }

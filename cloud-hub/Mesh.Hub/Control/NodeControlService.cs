@@ -9,8 +9,7 @@ namespace Mesh.Hub.Control;
 /// <summary>
 /// The gRPC edge of policy and decision distribution. A Watch subscribes to live changes first, then sends the
 /// snapshot (the site's active policy, the node's decisions it has not recorded, the fleet's revoked certificates),
-/// then the live changes, so
-/// nothing committed between the two is missed; a repeat is possible and the node ignores it.
+/// then the live changes, so nothing committed between the two is missed; a repeat is possible and the node ignores it.
 /// </summary>
 public sealed class NodeControlService(
     HubStore store, ControlBroadcast broadcast, NodeGate gate, IHostApplicationLifetime lifetime, ILogger<NodeControlService> logger) : NodeControl.NodeControlBase
@@ -108,7 +107,7 @@ public sealed class NodeControlService(
 
         public long Activation { get; private set; } = activation;
 
-        /// <summary>The length of the longest revocation list sent; the hub's list only grows.</summary>
+        // The length of the longest revocation list sent: the hub's list only grows, so a shorter or equal one adds nothing.
         private int _revoked = -1;
 
         /// <summary>Whether the message adds nothing for the node; otherwise notes it as sent.</summary>

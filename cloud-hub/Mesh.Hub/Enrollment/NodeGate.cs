@@ -69,7 +69,7 @@ public sealed class NodeGate
         var token = _open.GetOrAdd(caller.NodeId, _ => new CancellationTokenSource()).Token;
         // A revocation between the check above and here removed the node's token before this call took one.
         if (IsRevoked(caller.Serial))
-            throw NodeGate.RevokedWhileOpen(caller.NodeId);
+            throw RevokedWhileOpen(caller.NodeId);
         return token;
     }
 

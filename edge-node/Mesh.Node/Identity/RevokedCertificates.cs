@@ -113,8 +113,7 @@ public sealed class RevokedCertificates
         try
         {
             var file = JsonSerializer.Deserialize<RevokedFile>(File.ReadAllText(path));
-            var list = new RevocationList { Count = (ulong)(file?.Serials?.Count ?? 0) };
-            list.Serials.AddRange(file?.Serials ?? []);
+            var list = RevocationList.Of(file?.Serials ?? []);
             problem = file?.Serials is null ? "it holds no serials array" : Check(list);
             if (problem is null)
                 return list.Serials.ToFrozenSet(StringComparer.Ordinal);

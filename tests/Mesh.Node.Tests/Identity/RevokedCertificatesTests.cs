@@ -68,10 +68,5 @@ public sealed class RevokedCertificatesTests
             + "move it away and start the node: it gets the revoked certificates from its hub again when its control stream opens");
     }
 
-    private static RevocationList List(params string[] serials)
-    {
-        var list = new RevocationList { Count = (ulong)serials.Length };
-        list.Serials.AddRange(serials);
-        return list;
-    }
+    private static RevocationList List(params string[] serials) => RevocationList.Of(serials);
 }

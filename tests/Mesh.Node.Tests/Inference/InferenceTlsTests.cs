@@ -127,12 +127,7 @@ public sealed class InferenceTlsTests : IAsyncLifetime
         _logs.Entries.ShouldContain(e => e.Id.Id == 8252 && e.Message.Contains($"the certificate of node 'gpu-1' (serial {serial}) was revoked by the hub", StringComparison.Ordinal));
     }
 
-    private static (int, string?) Revoke(NodeCredentials node, params string[] serials)
-    {
-        var list = new RevocationList { Count = (ulong)serials.Length };
-        list.Serials.AddRange(serials);
-        return node.Revoked.Offer(list);
-    }
+    private static (int, string?) Revoke(NodeCredentials node, string serial) => node.Revoked.Offer(RevocationList.Of([serial]));
 
     private static async Task<string> ServedModelAsync(InferencePeer peer) =>
         (await peer.Client.DescribeAsync(new DescribeRequest { NodeId = "edge", Site = "site-a" })).Models[0].Name;
