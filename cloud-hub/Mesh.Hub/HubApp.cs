@@ -83,6 +83,7 @@ public static class HubApp
         builder.Services.AddSingleton<HubCertificateAuthority>();
         builder.Services.AddSingleton<NodeGate>();
         builder.Services.AddSingleton<EnrollmentDesk>();
+        builder.Services.AddHostedService<RevocationRefresh>();
         builder.Services.AddAuditConsole();
         builder.Services.AddHostedService<NatsAuditConsumer>();
         builder.Services.AddHostedService<NatsGossipConsumer>();

@@ -54,8 +54,8 @@ internal static partial class HubLog
     [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Approval {ApprovalId} of node {NodeId}: {Decision} by {By} (late: {Late})")]
     public static partial void ApprovalDecided(ILogger logger, string approvalId, string nodeId, string decision, string by, bool late);
 
-    [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Node {NodeId} of site {Site} is watching (runs policy v{Version} {Sha256}); sent the active policy activation {Activation} and {Decisions} decision(s)")]
-    public static partial void WatchStarted(ILogger logger, string nodeId, string site, ulong version, string sha256, long activation, int decisions);
+    [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Node {NodeId} of site {Site} is watching (runs policy v{Version} {Sha256}); sent the active policy activation {Activation}, {Decisions} decision(s) and {Revoked} revoked certificate(s)")]
+    public static partial void WatchStarted(ILogger logger, string nodeId, string site, ulong version, string sha256, long activation, int decisions, int revoked);
 
     [LoggerMessage(EventId = 51, Level = LogLevel.Information, Message = "Node {NodeId}: watch ended")]
     public static partial void WatchEnded(ILogger logger, string nodeId);

@@ -53,6 +53,8 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
             failures.Add($"{s}:{nameof(o.CertificateLifetime)}: {o.CertificateLifetime} is outside 00:00:10..825.00:00:00");
         if (o.TokenLifetime < TimeSpan.FromMinutes(1) || o.TokenLifetime > TimeSpan.FromDays(30))
             failures.Add($"{s}:{nameof(o.TokenLifetime)}: {o.TokenLifetime} is outside 00:01:00..30.00:00:00");
+        if (o.RevocationRefresh < TimeSpan.FromMilliseconds(100) || o.RevocationRefresh > TimeSpan.FromHours(1))
+            failures.Add($"{s}:{nameof(o.RevocationRefresh)}: {o.RevocationRefresh} is outside 00:00:00.1..01:00:00");
         for (var i = 0; i < o.ServerNames.Count; i++)
             if (Uri.CheckHostName(o.ServerNames[i]) != UriHostNameType.Dns)
                 failures.Add($"{s}:{nameof(o.ServerNames)}:{i}: '{o.ServerNames[i]}' is not a DNS name");

@@ -42,6 +42,13 @@ public sealed class ControlBroadcast(IOptions<HubOptions> options, ILogger<Contr
                 Offer(subscriber, message);
     }
 
+    /// <summary>Sends <paramref name="message"/> to every watcher (the fleet's revoked certificates).</summary>
+    public void PublishToAll(ControlMessage message)
+    {
+        foreach (var subscriber in _subscribers.Keys)
+            Offer(subscriber, message);
+    }
+
     private void Offer(ControlSubscription subscriber, ControlMessage message)
     {
         if (subscriber.Offer(message))

@@ -37,4 +37,7 @@ public static class ControlMessages
             },
         };
     }
+
+    /// <summary>The fleet's revoked certificate serials (<see cref="Enrollment.NodeGate.RevokedSerials"/>).</summary>
+    public static ControlMessage Revocations(IReadOnlyList<string> serials) => new() { Revocations = RevocationList.Of(serials) };
 }

@@ -10,8 +10,8 @@ namespace Mesh.Hub.Control;
 
 /// <summary>
 /// The gRPC edge of policy and decision distribution. A Watch subscribes to live changes first, then sends the
-/// snapshot (the site's active policy, the node's decisions it has not recorded), then the live changes, so
-/// nothing committed between the two is missed; a repeat is possible and the node ignores it.
+/// snapshot (the site's active policy, the node's decisions it has not recorded, the fleet's revoked certificates),
+/// then the live changes, so nothing committed between the two is missed; a repeat is possible and the node ignores it.
 /// </summary>
 public sealed class NodeControlService(
     HubStore store, ControlBroadcast broadcast, NodeGate gate, IHostApplicationLifetime lifetime, ILogger<NodeControlService> logger)
@@ -81,7 +81,11 @@ public sealed class NodeControlService(
             sent.IsRepeat(message);
             await responseStream.WriteAsync(message, ct).ConfigureAwait(false);
         }
-        HubLog.WatchStarted(logger, request.NodeId, request.Site, request.PolicyVersion, request.PolicySha256, sent.Activation, decisions.Count);
+        var revocations = ControlMessages.Revocations(gate.RevokedSerials);
+        sent.IsRepeat(revocations);
+        await responseStream.WriteAsync(revocations, ct).ConfigureAwait(false);
+        HubLog.WatchStarted(logger, request.NodeId, request.Site, request.PolicyVersion, request.PolicySha256, sent.Activation, decisions.Count,
+            revocations.Revocations.Serials.Count);
         return sent;
     }
 
@@ -113,6 +117,9 @@ public sealed class NodeControlService(
 
         public long Activation { get; private set; } = activation;
 
+        // The length of the longest revocation list sent: the hub's list only grows, so a shorter or equal one adds nothing.
+        private int _revoked = -1;
+
         /// <summary>Whether the message adds nothing for the node; otherwise notes it as sent.</summary>
         public bool IsRepeat(ControlMessage message)
         {
@@ -126,6 +133,12 @@ public sealed class NodeControlService(
                     return false;
                 case ControlMessage.BodyOneofCase.Approval:
                     return !_decisions.Add(message.Approval.ApprovalId);
+                case ControlMessage.BodyOneofCase.Revocations:
+                    var count = message.Revocations.Serials.Count;
+                    if (count <= _revoked)
+                        return true;
+                    _revoked = count;
+                    return false;
                 default:
                     return false;
             }

@@ -28,4 +28,10 @@ internal static partial class EnrollmentLog
 
     [LoggerMessage(EventId = 8107, Level = LogLevel.Warning, Message = "Node call refused for '{NodeId}' ({Code}): {Reason}")]
     public static partial void CallRefused(ILogger logger, string nodeId, StatusCode code, string reason);
+
+    [LoggerMessage(EventId = 8108, Level = LogLevel.Warning, Message = "Node {NodeId}'s certificate {Serial} was revoked on another hub of this store: refused here from now on; its open streams end")]
+    public static partial void RevocationLearned(ILogger logger, string nodeId, string serial);
+
+    [LoggerMessage(EventId = 8109, Level = LogLevel.Warning, Message = "Could not read the revoked certificates from the store; revocations made on other hubs reach this one once it can (next try in {Every}); check the store's connection")]
+    public static partial void RevocationRefreshFailed(ILogger logger, TimeSpan every, Exception exception);
 }

@@ -34,6 +34,11 @@ public sealed record EnrollmentOptions
     /// <summary>How long an enrollment token may wait for its node. Default 24 h.</summary>
     public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>How often the hub reads the revoked certificates from its store again, to learn of revocations made by
+    /// another hub on the same database: it then refuses their calls, ends their open streams and tells its nodes. A
+    /// revocation made on this hub takes effect at once. Default 5 s (00:00:00.1..01:00:00).</summary>
+    public TimeSpan RevocationRefresh { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>DNS names the hub's TLS certificate carries besides 127.0.0.1 and ::1. Default <c>localhost</c>.</summary>
     public IReadOnlyList<string> ServerNames { get; init; } = ["localhost"];
 }

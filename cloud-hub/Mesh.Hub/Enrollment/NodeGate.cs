@@ -12,14 +12,16 @@ namespace Mesh.Hub.Enrollment;
 /// refused certificates of another CA and revoked ones (<see cref="AcceptsClient"/>); each call then needs a
 /// certificate naming the node and site it acts for (<see cref="NodeAccess"/>), not revoked since the handshake. On the
 /// cleartext endpoint calls pass only with <see cref="EnrollmentOptions.PlaintextNodes"/>. Revoking a node ends its open
-/// streams through <see cref="Authorize"/>'s token.
+/// streams through <see cref="Authorize"/>'s token, whether this hub revoked it or learned it from the store
+/// (<see cref="Learn"/>, another hub on the same database).
 /// </summary>
 public sealed class NodeGate
 {
     private readonly HubCertificateAuthority _ca;
     private readonly bool _plaintext;
     private readonly ILogger<NodeGate> _logger;
-    private readonly ConcurrentDictionary<string, byte> _revoked;
+    // Serial → node. Only grows: a revocation is never withdrawn.
+    private readonly ConcurrentDictionary<string, string> _revoked;
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _open = new(StringComparer.Ordinal);
 
     public NodeGate(HubCertificateAuthority ca, HubStore store, IOptions<HubOptions> options, ILogger<NodeGate> logger)
@@ -27,8 +29,14 @@ public sealed class NodeGate
         _ca = ca;
         _plaintext = options.Value.Enrollment.PlaintextNodes;
         _logger = logger;
-        _revoked = new(store.ReadRevokedSerials().Select(s => KeyValuePair.Create(s, (byte)0)), StringComparer.Ordinal);
+        _revoked = new(store.ReadRevokedCertificates().Select(c => KeyValuePair.Create(c.Serial, c.NodeId)), StringComparer.Ordinal);
     }
+
+    /// <summary>Raised after <see cref="Learn"/> added serials, with every serial revoked so far.</summary>
+    public event Action<IReadOnlyList<string>>? RevocationsChanged;
+
+    /// <summary>Every serial revoked so far, in order.</summary>
+    public IReadOnlyList<string> RevokedSerials => [.. _revoked.Keys.Order(StringComparer.Ordinal)];
 
     /// <summary>Kestrel's check of a client certificate during the TLS handshake: issued by this hub's CA for client
     /// use, naming a node, not revoked. A refused certificate ends the handshake.</summary>
@@ -58,7 +66,11 @@ public sealed class NodeGate
         var caller = Caller(context);
         if (NodeAccess.Check(caller, nodeId, site, what) is { } refused)
             throw Refuse(nodeId, StatusCode.PermissionDenied, refused);
-        return _open.GetOrAdd(caller.NodeId, _ => new CancellationTokenSource()).Token;
+        var token = _open.GetOrAdd(caller.NodeId, _ => new CancellationTokenSource()).Token;
+        // A revocation between the check above and here removed the node's token before this call took one.
+        if (IsRevoked(caller.Serial))
+            throw RevokedWhileOpen(caller.NodeId);
+        return token;
     }
 
     /// <summary>The node a TLS call's client certificate names; throws when there is none or it is no longer good.</summary>
@@ -72,15 +84,24 @@ public sealed class NodeGate
     }
 
     /// <summary>Marks <paramref name="serials"/> revoked and ends every open stream of <paramref name="nodeId"/>.</summary>
-    public void Revoke(string nodeId, IReadOnlyList<string> serials)
+    public void Revoke(string nodeId, IReadOnlyList<string> serials) => Learn(serials.Select(s => new RevokedCertificate(s, nodeId)));
+
+    /// <summary>Marks the certificates not known yet revoked and ends the open streams of their nodes; returns those
+    /// newly learned (none: nothing changed).</summary>
+    public IReadOnlyList<RevokedCertificate> Learn(IEnumerable<RevokedCertificate> revoked)
     {
-        foreach (var serial in serials)
-            _revoked[serial] = 0;
-        if (_open.TryRemove(nodeId, out var streams))
+        var learned = revoked.Where(c => _revoked.TryAdd(c.Serial, c.NodeId)).ToList();
+        foreach (var nodeId in learned.Select(c => c.NodeId).Distinct(StringComparer.Ordinal))
         {
-            streams.Cancel();
-            streams.Dispose();
+            if (_open.TryRemove(nodeId, out var streams))
+            {
+                streams.Cancel();
+                streams.Dispose();
+            }
         }
+        if (learned.Count > 0)
+            RevocationsChanged?.Invoke(RevokedSerials);
+        return learned;
     }
 
     /// <summary>Whether <paramref name="serial"/> was revoked.</summary>

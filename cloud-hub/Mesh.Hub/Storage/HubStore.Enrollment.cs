@@ -15,6 +15,9 @@ public enum TokenUse
 public sealed record StoredCertificate(
     string Serial, string NodeId, string Site, byte[] PublicKey, long NotBeforeMs, long NotAfterMs, long IssuedAtMs, long? RevokedAtMs, string? RevokedBy);
 
+/// <summary>A revoked certificate: its serial and the node it was issued to.</summary>
+public readonly record struct RevokedCertificate(string Serial, string NodeId);
+
 /// <summary>The outcome of <see cref="HubStore.UseEnrollmentToken"/>: the certificate issued, or why none was.</summary>
 public sealed record TokenUseResult(TokenUse Outcome, StoredCertificate? Certificate, string NodeId, string Site, long? UsedAtMs, long? ExpiresAtMs);
 
@@ -131,9 +134,17 @@ public sealed partial class HubStore
     public IReadOnlyList<StoredCertificate> ReadNodeCertificates(string nodeId) => Read($"read the certificates of node {nodeId}", connection =>
         ReadCertificates(connection.Command($"{SelectCertificate} WHERE node_id = @node ORDER BY issued_at, serial;").Bind("@node", nodeId)));
 
-    /// <summary>The serials of every revoked certificate.</summary>
-    public IReadOnlySet<string> ReadRevokedSerials() => Read("read revoked certificates", connection =>
-        ReadCertificates(connection.Command($"{SelectCertificate} WHERE revoked_at IS NOT NULL;")).Select(c => c.Serial).ToHashSet(StringComparer.Ordinal));
+    /// <summary>Every revoked certificate, by serial, with its node. Read again by each hub every
+    /// <c>Hub:Enrollment:RevocationRefresh</c>, so it reads two columns only.</summary>
+    public IReadOnlyList<RevokedCertificate> ReadRevokedCertificates() => Read("read revoked certificates", connection =>
+    {
+        using var command = connection.Command("SELECT serial, node_id FROM node_certificates WHERE revoked_at IS NOT NULL ORDER BY serial;");
+        using var reader = command.ExecuteReader();
+        var list = new List<RevokedCertificate>();
+        while (reader.Read())
+            list.Add(new RevokedCertificate(reader.GetString(0), reader.GetString(1)));
+        return list;
+    });
 
     private const string SelectCertificate =
         "SELECT serial, node_id, site, public_key, not_before, not_after, issued_at, revoked_at, revoked_by FROM node_certificates";

@@ -3,6 +3,7 @@ using Akka.Hosting;
 using Grpc.Core;
 using Mesh.Node.Agents;
 using Mesh.Node.Audit;
+using Mesh.Node.Identity;
 using Mesh.Node.Policy;
 using Mesh.Node.Sync;
 using Mesh.Protocol.Grpc;
@@ -15,7 +16,7 @@ namespace Mesh.Node.Control;
 /// <summary>
 /// Keeps the node subscribed to its hub (<c>NodeControl.Watch</c>): the site's active policy and every change
 /// to it go to the <see cref="PolicyHost"/>; operators' decisions on this node's approvals go to the device
-/// agents. While the stream is open the hub counts as reachable (<see cref="HubLink"/>). Reconnects with the
+/// agents; the fleet's revoked certificates go to <see cref="RevokedCertificates"/>. While the stream is open the hub counts as reachable (<see cref="HubLink"/>). Reconnects with the
 /// same back-off as audit sync; the hub resends what the node may have missed.
 /// </summary>
 public sealed partial class NodeControlClient(
@@ -25,6 +26,7 @@ public sealed partial class NodeControlClient(
     PolicyHost policies,
     JournalLookup lookup,
     IRequiredActor<DeviceManager> devices,
+    NodeCredentials credentials,
     ILogger<NodeControlClient> logger) : BackgroundService
 {
     private readonly NodeOptions _options = options.Value;
@@ -96,6 +98,26 @@ public sealed partial class NodeControlClient(
                 }
                 devices.ActorRef.Tell(new DeviceCommands.DecideApproval(_options.Site, device, a.ApprovalId, a.Approved, Local: false, a.DecidedBy, a.Comment));
                 break;
+            case ControlMessage.BodyOneofCase.Revocations:
+                Revocations(message.Revocations);
+                break;
+        }
+    }
+
+    private void Revocations(RevocationList list)
+    {
+        var revoked = credentials.Revoked;
+        try
+        {
+            var (added, refused) = revoked.Offer(list);
+            if (refused is not null)
+                NodeIdentityLog.RevocationsRefused(logger, refused, revoked.Count);
+            else if (added > 0)
+                NodeIdentityLog.RevocationsAdded(logger, added, revoked.Count, revoked.Path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            NodeIdentityLog.RevocationsNotSaved(logger, revoked.Path, ex);
         }
     }
 

@@ -67,7 +67,8 @@ public static class NodeCertificateFiles
         return new NodeIdentity(usable, ca, name.NodeId, name.Site);
     }
 
-    private static void Replace(string path, string text)
+    /// <summary>Writes <paramref name="text"/> to a temporary file, flushed to disk, and renames it over <paramref name="path"/>.</summary>
+    internal static void Replace(string path, string text)
     {
         var temp = path + ".tmp";
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))

@@ -20,6 +20,7 @@ public sealed class NodeCredentials : IDisposable
         DataDirectory = dataDirectory;
         ExpectNodeId = expectNodeId;
         ExpectSite = expectSite;
+        Revoked = new RevokedCertificates(dataDirectory);
         if (!NodeCertificateFiles.Exist(dataDirectory))
             return;
         Key = NodeKey.LoadOrCreate(dataDirectory);
@@ -31,6 +32,9 @@ public sealed class NodeCredentials : IDisposable
     public string ExpectNodeId { get; }
 
     public string ExpectSite { get; }
+
+    /// <summary>The node certificates the hub revoked: peers presenting one are refused.</summary>
+    public RevokedCertificates Revoked { get; }
 
     /// <summary>The key the certificate certifies (loaded once enrolled).</summary>
     public NodeKey? Key { get; private set; }
@@ -86,7 +90,7 @@ public sealed class NodeCredentials : IDisposable
             return $"the hub's certificate '{certificate.Subject}' does not name the address connected to";
         if (kind == PeerKind.Node && NodeCertificateName.Read(certificate) is null)
             return $"the peer's certificate '{certificate.Subject}' names no node";
-        return null;
+        return kind == PeerKind.Node ? Revoked.Problem(certificate) : null;
     }
 
     public void Dispose() => Key?.Dispose();

@@ -28,4 +28,13 @@ internal static partial class NodeIdentityLog
 
     [LoggerMessage(EventId = 8207, Level = LogLevel.Information, Message = "Node certificate {Serial} of {NodeId} (site {Site}) in force until {NotAfter}; renewal from {RenewAt}")]
     public static partial void InForce(ILogger logger, string serial, string nodeId, string site, DateTimeOffset notAfter, DateTimeOffset renewAt);
+
+    [LoggerMessage(EventId = 8208, Level = LogLevel.Information, Message = "The hub revoked {Added} more node certificate(s), {Count} in all (kept in {Path}): inference peers presenting one are refused")]
+    public static partial void RevocationsAdded(ILogger logger, int added, int count, string path);
+
+    [LoggerMessage(EventId = 8209, Level = LogLevel.Warning, Message = "Refused the revocation list the hub sent: {Problem}; the {Count} revoked serial(s) held before stay in force")]
+    public static partial void RevocationsRefused(ILogger logger, string problem, int count);
+
+    [LoggerMessage(EventId = 8210, Level = LogLevel.Warning, Message = "Could not save the revoked certificates to {Path}: they are in force until the node stops; free the disk or fix the folder's permissions")]
+    public static partial void RevocationsNotSaved(ILogger logger, string path, Exception exception);
 }

@@ -31,4 +31,10 @@ internal static partial class InferenceLog
 
     [LoggerMessage(8250, LogLevel.Warning, "Refused an inference peer's TLS handshake (certificate {Subject}): {Problem}")]
     public static partial void PeerRefused(ILogger logger, string subject, string problem);
+
+    [LoggerMessage(8251, LogLevel.Warning, "Refused an inference call from node {Node} (certificate {Serial}): the hub revoked that certificate")]
+    public static partial void PeerCallRefused(ILogger logger, string node, string serial);
+
+    [LoggerMessage(8252, LogLevel.Warning, "Refused inference peer {Url}'s TLS certificate: {Problem}; the router goes around it")]
+    public static partial void PeerServerRefused(ILogger logger, string url, string problem);
 }

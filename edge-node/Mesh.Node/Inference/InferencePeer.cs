@@ -13,18 +13,21 @@ public sealed record PeerInfo(string Url, string NodeId, string Site, HardwarePr
 
 /// <summary>One configured peer: its channel, its last advertisement, and whether it answered the last time.</summary>
 /// <remarks>An <c>https://</c> peer is reached over mutual TLS: this node presents its enrolled certificate and accepts
-/// only a node certificate from its own CA (<see cref="NodeCredentials"/>).</remarks>
-public sealed class InferencePeer(string url, NodeCredentials? credentials = null) : IDisposable
+/// only a node certificate from its own CA that the hub has not revoked (<see cref="NodeCredentials"/>); when the hub
+/// revokes one, the next call opens a new connection, so a peer revoked while connected is refused at that handshake
+/// and the router goes around it as around an unreachable one.</remarks>
+/// <param name="onRefused">Told why this node refused the peer's certificate.</param>
+public sealed class InferencePeer(string url, NodeCredentials? credentials = null, Action<string>? onRefused = null) : IDisposable
 {
     private readonly GrpcChannel _channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions
     {
         MaxReceiveMessageSize = 1024 * 1024,
         MaxSendMessageSize = 1024 * 1024,
-        HttpHandler = Handler(url, credentials),
+        HttpHandler = Handler(url, credentials, onRefused),
         DisposeHttpClient = true,
     });
 
-    private static HttpMessageHandler Handler(string url, NodeCredentials? credentials)
+    private static HttpMessageHandler Handler(string url, NodeCredentials? credentials, Action<string>? onRefused)
     {
         var tls = url.StartsWith("https://", StringComparison.Ordinal);
         if (tls && credentials is null)
@@ -35,12 +38,13 @@ public sealed class InferencePeer(string url, NodeCredentials? credentials = nul
             KeepAlivePingDelay = TimeSpan.FromSeconds(10),
             KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
             EnableMultipleHttp2Connections = true,
-            SslOptions = tls ? credentials!.ClientTls(PeerKind.Node) : new(),
+            SslOptions = tls ? credentials!.ClientTls(PeerKind.Node, onRefused) : new(),
         };
         if (!tls)
             return Create();
         var swappable = new SwappableHandler(Create);
         credentials!.Changed += _ => swappable.Renew();
+        credentials.Revoked.Changed += swappable.Renew;
         return swappable;
     }
 

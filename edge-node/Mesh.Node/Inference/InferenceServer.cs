@@ -14,7 +14,7 @@ namespace Mesh.Node.Inference;
 /// <summary>
 /// Serves <see cref="InferenceService"/> on <c>Node:Inference:ServeUrl</c>. With <c>https://</c> it serves over mutual TLS
 /// with the node's hub-issued certificate (the one in force at each handshake, so a renewal needs no restart) and
-/// takes only peers presenting a node certificate from the same CA; until the node has enrolled every handshake fails.
+/// takes only peers presenting a node certificate from the same CA that the hub has not revoked; until the node has enrolled every handshake fails.
 /// <c>http://</c> is HTTP/2 without TLS on loopback. A small Kestrel host of its own, so a node that serves nothing
 /// opens no port.
 /// </summary>
@@ -29,23 +29,28 @@ public sealed class InferenceServer(IOptions<NodeOptions> options, LocalInferenc
         if (o.Inference.ServeUrl.Length == 0)
             return;
         var uri = new Uri(o.Inference.ServeUrl);
-        if (uri.Scheme == Uri.UriSchemeHttps && credentials is null)
+        var tls = uri.Scheme == Uri.UriSchemeHttps;
+        if (tls && credentials is null)
             throw new InvalidOperationException("an https:// Node:Inference:ServeUrl needs the node's credentials");
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
         builder.Services.AddSingleton(local);
         builder.Services.AddSingleton(o);
+        if (tls)
+            builder.Services.AddSingleton(credentials!);
         builder.Services.AddGrpc(g =>
         {
             g.MaxReceiveMessageSize = 1024 * 1024;
             g.EnableDetailedErrors = false;
+            if (tls)
+                g.Interceptors.Add<RevokedPeerInterceptor>();
         });
         var logger = loggers.CreateLogger<InferenceServer>();
         builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Parse(uri.Host == "localhost" ? "127.0.0.1" : uri.Host), uri.Port, l =>
         {
             l.Protocols = HttpProtocols.Http2;
-            if (uri.Scheme == Uri.UriSchemeHttps)
+            if (tls)
                 l.UseHttps(new HttpsConnectionAdapterOptions
                 {
                     ServerCertificateSelector = (_, _) => credentials!.Current?.Certificate,
@@ -59,12 +64,14 @@ public sealed class InferenceServer(IOptions<NodeOptions> options, LocalInferenc
         InferenceLog.Serving(loggers.CreateLogger<InferenceServer>(), o.Inference.ServeUrl);
     }
 
-    /// <summary>A peer may ask for inference when its certificate is a node certificate from this node's CA.</summary>
+    /// <summary>A peer may ask for inference when its certificate is a node certificate from this node's CA that the hub
+    /// has not revoked (checked again on every call: <see cref="RevokedPeerInterceptor"/>).</summary>
     private bool AcceptsPeer(System.Security.Cryptography.X509Certificates.X509Certificate2 peer, ILogger logger)
     {
         var problem = credentials?.Current is not { } identity ? "this node has not enrolled yet"
             : MeshTrust.Check(peer, identity.Ca, MeshTrust.ClientAuthOid)
-            ?? (NodeCertificateName.Read(peer) is null ? $"certificate '{peer.Subject}' names no node" : null);
+            ?? (NodeCertificateName.Read(peer) is null ? $"certificate '{peer.Subject}' names no node" : null)
+            ?? credentials.Revoked.Problem(peer);
         if (problem is not null)
             InferenceLog.PeerRefused(logger, peer.Subject, problem);
         return problem is null;

@@ -26,7 +26,7 @@ public sealed class PeerDirectory : BackgroundService
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _peers = _options.Inference.Peers.Select(u => new InferencePeer(u, credentials)).ToArray();
+        _peers = _options.Inference.Peers.Select(u => new InferencePeer(u, credentials, problem => InferenceLog.PeerServerRefused(logger, u, problem))).ToArray();
     }
 
     public IReadOnlyList<InferencePeer> Peers => _peers;

@@ -130,4 +130,11 @@ public sealed class HubOptionsValidatorTests
     public void Validate_CertificateLifetimeTooShort_NamesTheKey() =>
         Failures(new HubOptions { Enrollment = new() { CertificateLifetime = TimeSpan.FromSeconds(5) } }).ShouldHaveSingleItem()
             .ShouldStartWith("Hub:Enrollment:CertificateLifetime: 00:00:05 is outside");
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7200_000)]
+    public void Validate_RevocationRefreshOutOfRange_NamesTheKey(int milliseconds) =>
+        Failures(new HubOptions { Enrollment = new() { RevocationRefresh = TimeSpan.FromMilliseconds(milliseconds) } }).ShouldHaveSingleItem()
+            .ShouldBe($"Hub:Enrollment:RevocationRefresh: {TimeSpan.FromMilliseconds(milliseconds)} is outside 00:00:00.1..01:00:00");
 }

@@ -43,13 +43,17 @@ public abstract partial class HubStoreContract
     public void RevokeNode_RevokesAllItsCertificates_LogsOnce_SecondRevokeChangesNothing()
     {
         using var store = Open();
+        var other = _node + "-other";
+        store.RecordCertificate(Certificate("C3" + _node, other, _site, 5_000), new HubActionDraft("node:" + other, "node.enroll", other, "{}"));
         store.RecordCertificate(Certificate("C1" + _node, _node, _site, 5_000), new HubActionDraft("node:" + _node, "node.enroll", _node, "{}"));
         store.RecordCertificate(Certificate("C2" + _node, _node, _site, 6_000), new HubActionDraft("node:" + _node, "node.renew", _node, "{}"));
         store.RevokeNodeCertificates(_node, 7_000, new HubActionDraft("alice", "node.revoke", _node, "{}")).ShouldBe(["C1" + _node, "C2" + _node]);
         store.RevokeNodeCertificates(_node, 8_000, new HubActionDraft("alice", "node.revoke", _node, "{}")).ShouldBeEmpty();
 
-        store.ReadRevokedSerials().ShouldContain("C1" + _node);
-        store.ReadRevokedSerials().ShouldContain("C2" + _node);
+        var revoked = store.ReadRevokedCertificates();
+        revoked.ShouldContain(new RevokedCertificate("C1" + _node, _node));
+        revoked.ShouldContain(new RevokedCertificate("C2" + _node, _node));
+        revoked.ShouldNotContain(c => c.Serial == "C3" + _node, "another node's certificate in force is not revoked");
         store.ReadNodeCertificates(_node).ShouldAllBe(c => c.RevokedAtMs == 7_000 && c.RevokedBy == "alice");
         var logged = store.ReadHubActions(0, 1_000_000).Where(a => a.Target == _node).Select(a => a.Action).ToList();
         logged.ShouldBe(["node.enroll", "node.renew", "node.revoke"]);

@@ -3,7 +3,8 @@ using Mesh.Protocol.Grpc;
 
 namespace Mesh.Hub.Tests.Support;
 
-/// <summary>One <c>NodeControl.Watch</c> stream as a node holds it; each read waits at most 15 s.</summary>
+/// <summary>One <c>NodeControl.Watch</c> stream as a node holds it; each read waits at most 15 s. Revocation lists,
+/// which every watch gets, are kept aside in <see cref="Revocations"/>: <see cref="NextAsync"/> returns the other messages.</summary>
 internal sealed class WatchSession : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
@@ -16,7 +17,30 @@ internal sealed class WatchSession : IDisposable
     public static WatchSession Open(NodeControl.NodeControlClient client, string node = TestChain.Node, string site = TestChain.Site) =>
         new(client, new WatchRequest { NodeId = node, Site = site });
 
+    /// <summary>The revocation lists read so far, in order.</summary>
+    public List<RevocationList> Revocations { get; } = [];
+
     public async Task<ControlMessage> NextAsync()
+    {
+        while (true)
+        {
+            var message = await ReadAsync();
+            if (message.BodyCase != ControlMessage.BodyOneofCase.Revocations)
+                return message;
+            Revocations.Add(message.Revocations);
+        }
+    }
+
+    /// <summary>The next revocation list; fails on any other message.</summary>
+    public async Task<RevocationList> NextRevocationsAsync()
+    {
+        var message = await ReadAsync();
+        message.BodyCase.ShouldBe(ControlMessage.BodyOneofCase.Revocations, message.ToString());
+        Revocations.Add(message.Revocations);
+        return message.Revocations;
+    }
+
+    private async Task<ControlMessage> ReadAsync()
     {
         using var timeout = new CancellationTokenSource(Timeout);
         if (!await _call.ResponseStream.MoveNext(timeout.Token))

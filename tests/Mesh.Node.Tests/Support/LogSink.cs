@@ -17,6 +17,9 @@ public sealed class LogSink
 
     public ILogger<T> For<T>() => new Logger<T>(this);
 
+    /// <summary>A logger factory whose loggers tell this sink (for components that make their own).</summary>
+    public ILoggerFactory Factory => new SinkFactory(this);
+
     /// <summary>Fails when anything was logged at Error or above.</summary>
     public void ShouldHaveNoErrors()
     {
@@ -24,13 +27,24 @@ public sealed class LogSink
         errors.ShouldBeEmpty("unexpected error logs:\n" + string.Join("\n", errors));
     }
 
-    private sealed class Logger<T>(LogSink sink) : ILogger<T>
+    private sealed class SinkFactory(LogSink sink) : ILoggerFactory
+    {
+        public ILogger CreateLogger(string categoryName) => new Logger<object>(sink, categoryName);
+
+        public void AddProvider(ILoggerProvider provider) => throw new NotSupportedException();
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class Logger<T>(LogSink sink, string? category = null) : ILogger<T>
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            sink._entries.Enqueue(new Entry(typeof(T).Name, logLevel, eventId, formatter(state, exception), exception));
+            sink._entries.Enqueue(new Entry(category ?? typeof(T).Name, logLevel, eventId, formatter(state, exception), exception));
     }
 }
