@@ -70,7 +70,7 @@ internal static partial class HubLog
     public static partial void WatchStorageFailed(ILogger logger, string nodeId, Exception exception);
 
     [LoggerMessage(EventId = 55, Level = LogLevel.Warning, Message = "Node call {Method} refused ({Problem}): {Reason}")]
-    public static partial void NodeCallRefused(ILogger logger, string method, Mesh.Hub.Sync.SyncProblem problem, string reason);
+    public static partial void NodeCallRefused(ILogger logger, string method, string problem, string reason);
 
     [LoggerMessage(EventId = 70, Level = LogLevel.Warning, Message = "Node {NodeId} of site {Site}: gossip refused at entries[{Index}]: {Problem}; nothing of it was merged")]
     public static partial void GossipRefused(ILogger logger, string nodeId, string site, int index, string problem);

@@ -1,6 +1,5 @@
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
-using Mesh.Hub.Hosting;
 using Mesh.Hub.Enrollment;
 using Mesh.Hub.Storage;
 using Mesh.Protocol.Grpc;

@@ -1,6 +1,5 @@
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
-using Mesh.Hub.Hosting;
 using Mesh.Hub.Storage;
 using Mesh.Hub.Sync;
 using Mesh.Protocol.Crdt;

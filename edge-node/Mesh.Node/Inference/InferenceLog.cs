@@ -29,6 +29,9 @@ internal static partial class InferenceLog
     [LoggerMessage(6008, LogLevel.Warning, "Refused a Score request from {Node}: {Problem}")]
     public static partial void ScoreRefused(ILogger logger, string node, string problem);
 
+    [LoggerMessage(6010, LogLevel.Warning, "Refused an inference call {Method} ({Problem}): {Reason}")]
+    public static partial void CallRefused(ILogger logger, string method, string problem, string reason);
+
     [LoggerMessage(8250, LogLevel.Warning, "Refused an inference peer's TLS handshake (certificate {Subject}): {Problem}")]
     public static partial void PeerRefused(ILogger logger, string subject, string problem);
 

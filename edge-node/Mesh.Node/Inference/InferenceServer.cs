@@ -39,9 +39,10 @@ public sealed class InferenceServer(IOptions<NodeOptions> options, LocalInferenc
         builder.Services.AddSingleton(o);
         if (tls)
             builder.Services.AddSingleton(credentials!);
+        builder.Services.AddSingleton<Grpc.AspNetCore.Server.Model.IServiceMethodProvider<InferenceService>, InferenceService.Methods>();
         builder.Services.AddGrpc(g =>
         {
-            g.MaxReceiveMessageSize = 1024 * 1024;
+            g.MaxReceiveMessageSize = InferenceService.MaxReceiveBytes;
             g.EnableDetailedErrors = false;
             if (tls)
                 g.Interceptors.Add<RevokedPeerInterceptor>();

@@ -1,3 +1,4 @@
+using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 using Mesh.Protocol.Grpc;
 using Mesh.Protocol.Models;
@@ -12,12 +13,31 @@ namespace Mesh.Node.Inference;
 /// use. Every request is checked before it reaches a model: an unknown model, a wrong row width, too many rows or a
 /// non-finite value is refused with InvalidArgument or NotFound and a message that says which.
 /// </summary>
-public sealed class InferenceService(LocalInference local, NodeOptions options, ILogger<InferenceService> logger) : Mesh.Protocol.Grpc.Inference.InferenceBase
+public sealed class InferenceService(LocalInference local, NodeOptions options, ILogger<InferenceService> logger)
 {
     /// <summary>Most rows in one Score request.</summary>
     public const int MaxRows = 256;
 
-    public override Task<InferenceNodeInfo> Describe(DescribeRequest request, ServerCallContext context)
+    /// <summary>The largest request the server reads (a Score request of <see cref="MaxRows"/> rows is far below it).</summary>
+    public const int MaxReceiveBytes = 1024 * 1024;
+
+    /// <summary>Routes <c>Inference.Describe</c> and <c>Score</c> here with the server reading the request itself
+    /// (<see cref="OwnReadMethods"/>): oversized or undecodable bytes are refused naming why, and logged (event 6010).</summary>
+    public sealed class Methods(ILogger<InferenceService> logger) : IServiceMethodProvider<InferenceService>
+    {
+        private readonly OwnReadMethods _own = new(MaxReceiveBytes, "the inference server's limit",
+            (method, problem, reason) => InferenceLog.CallRefused(logger, method, problem, reason));
+
+        public void OnServiceMethodDiscovery(ServiceMethodProviderContext<InferenceService> context)
+        {
+            _own.AddUnary<InferenceService, DescribeRequest, InferenceNodeInfo>(context, Mesh.Protocol.Grpc.Inference.Descriptor, "Describe",
+                (service, request, call) => service.Describe(request, call));
+            _own.AddUnary<InferenceService, ScoreRequest, ScoreReply>(context, Mesh.Protocol.Grpc.Inference.Descriptor, "Score",
+                (service, request, call) => service.Score(request, call));
+        }
+    }
+
+    public Task<InferenceNodeInfo> Describe(DescribeRequest request, ServerCallContext context)
     {
         var info = new InferenceNodeInfo
         {
@@ -41,7 +61,7 @@ public sealed class InferenceService(LocalInference local, NodeOptions options, 
         return Task.FromResult(info);
     }
 
-    public override async Task<ScoreReply> Score(ScoreRequest request, ServerCallContext context)
+    public async Task<ScoreReply> Score(ScoreRequest request, ServerCallContext context)
     {
         var model = local.Find(request.Model);
         if (model?.Batcher is null)

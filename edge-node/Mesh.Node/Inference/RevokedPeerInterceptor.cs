@@ -15,12 +15,26 @@ public sealed class RevokedPeerInterceptor(NodeCredentials credentials, ILogger<
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
+        Check(context);
+        return continuation(request, context);
+    }
+
+    /// <summary>Describe and Score are bound as duplex methods (<see cref="InferenceService.Methods"/>): checked here, before
+    /// the request is read.</summary>
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
+        IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        Check(context);
+        return continuation(requestStream, responseStream, context);
+    }
+
+    private void Check(ServerCallContext context)
+    {
         if (context.GetHttpContext().Connection.ClientCertificate is { } peer && credentials.Revoked.Problem(peer) is { } problem)
         {
             InferenceLog.PeerCallRefused(logger, NodeCertificateName.Read(peer)?.NodeId ?? peer.Subject, peer.SerialNumber);
             throw new RpcException(new Status(StatusCode.PermissionDenied,
                 $"{problem}; this node serves it no inference. The node comes back only by enrolling again with a new token (mesh node token)"));
         }
-        return continuation(request, context);
     }
 }

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Mesh.Node.Inference;
@@ -17,6 +18,7 @@ public sealed class InferenceServiceTests : IAsyncLifetime
     private LocalInference _local = null!;
     private InferenceServer _server = null!;
     private GrpcChannel _channel = null!;
+    private string _address = "";
 
     public async Task InitializeAsync()
     {
@@ -26,7 +28,8 @@ public sealed class InferenceServiceTests : IAsyncLifetime
         var options = new NodeOptions { NodeId = "gpu-1", Site = "cloud", Inference = new InferenceOptions { ServeUrl = $"http://127.0.0.1:{port}" } };
         _server = new InferenceServer(Options.Create(options), _local, NullLoggerFactory.Instance);
         await _server.StartAsync(CancellationToken.None);
-        _channel = GrpcChannel.ForAddress(options.Inference.ServeUrl);
+        _address = options.Inference.ServeUrl;
+        _channel = GrpcChannel.ForAddress(_address);
     }
 
     private Mesh.Protocol.Grpc.Inference.InferenceClient Client => new(_channel);
@@ -90,6 +93,30 @@ public sealed class InferenceServiceTests : IAsyncLifetime
 
         ex.StatusCode.ShouldBe(StatusCode.InvalidArgument);
         ex.Status.Detail.ShouldBe("value 8 (row 1, column 2) is not a finite number");
+    }
+
+    /// <summary>Bytes no node would send, through a raw marshaller: the server reads the request itself
+    /// (OwnReadMethods), so each is refused with a status and a detail that say why, and it serves the next call.</summary>
+    [Theory]
+    [InlineData("Score", "oversized", StatusCode.ResourceExhausted, "larger than 1048576 bytes (the inference server's limit)")]
+    [InlineData("Score", "not-protobuf", StatusCode.InvalidArgument, "the request is not a valid ScoreRequest")]
+    [InlineData("Describe", "not-protobuf", StatusCode.InvalidArgument, "the request is not a valid DescribeRequest")]
+    public async Task BadBytes_RefusedNamingWhy_AndTheNextCallServed(string method, string kind, StatusCode status, string message)
+    {
+        var raw = Marshallers.Create<byte[]>(b => b, b => b);
+        var call = new Method<byte[], byte[]>(MethodType.Unary, Mesh.Protocol.Grpc.Inference.Descriptor.FullName, method, raw, raw);
+        byte[] bytes = kind == "oversized"
+            ? new ScoreRequest { Model = new string('m', InferenceService.MaxReceiveBytes) }.ToByteArray()
+            : [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01];
+        using var channel = GrpcChannel.ForAddress(_address, new GrpcChannelOptions { MaxSendMessageSize = null });
+
+        var ex = await Should.ThrowAsync<RpcException>(async () =>
+            await channel.CreateCallInvoker().AsyncUnaryCall(call, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(15)), bytes));
+
+        ex.StatusCode.ShouldBe(status, ex.ToString());
+        ex.Status.Detail.ShouldContain(message);
+        ex.Trailers.GetValue(OwnReadMethods.ProblemTrailer).ShouldBe(kind == "oversized" ? OwnReadMethods.MessageTooLarge : OwnReadMethods.Malformed);
+        (await Client.DescribeAsync(new DescribeRequest { NodeId = "edge-1", Site = "site-a" })).NodeId.ShouldBe("gpu-1");
     }
 
     public async Task DisposeAsync()

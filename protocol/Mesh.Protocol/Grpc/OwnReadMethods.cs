@@ -2,22 +2,33 @@ using Google.Protobuf;
 using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
-using Mesh.Hub.Sync;
-using Microsoft.Extensions.Options;
 
-namespace Mesh.Hub.Hosting;
+namespace Mesh.Protocol.Grpc;
 
 /// <summary>
-/// Binds a node-facing unary or server-streaming RPC so that the hub reads the request itself. Bound the usual way,
-/// gRPC reads the request before any hub code runs: a request over <c>Hub:MaxReceiveMessageBytes</c> is refused in
-/// gRPC's words, naming no setting, and undecodable bytes get <c>Unknown</c> with the reason only in gRPC's error log.
-/// Here the method is bound as a duplex stream instead. The bytes on the wire are the same (one request, then one reply
-/// or a stream of them), so nodes' generated clients call it unchanged, but the read happens in <see cref="ReadOneAsync{TRequest}"/>.
-/// A request it cannot read is refused the way a sync stream is: a status and a detail that say why, the
-/// <see cref="SyncRefusal.ProblemTrailer"/> trailer (<c>MessageTooLarge</c> or <c>Malformed</c>), and hub log event 55.
+/// Binds a unary or server-streaming RPC so that the server's own code reads the request. Bound the usual way, gRPC reads
+/// the request before any of the server's code runs: a request over the size limit is refused in gRPC's words, naming no
+/// setting, and undecodable bytes get <c>Unknown</c> with the reason only in gRPC's error log. Here the method is bound as
+/// a duplex stream instead. The bytes on the wire are the same (one request, then one reply or a stream of them), so the
+/// generated clients call it unchanged, but the read happens in <see cref="ReadOneAsync{TRequest}"/>. A request it
+/// cannot read is refused the way the hub refuses a bad sync stream: a status and a detail that say why, and the
+/// <see cref="ProblemTrailer"/> trailer (<see cref="MessageTooLarge"/> or <see cref="Malformed"/>); <paramref name="refused"/>
+/// records it (the server's log).
 /// </summary>
-public sealed class OwnReadMethods(IOptions<HubOptions> options, ILogger<OwnReadMethods> logger)
+/// <param name="maxReceiveBytes">The server's gRPC receive limit, for the message.</param>
+/// <param name="limitName">What sets that limit, for people: "Hub:MaxReceiveMessageBytes".</param>
+/// <param name="refused">Called with the method, the problem and the reason of each refusal.</param>
+public sealed class OwnReadMethods(int maxReceiveBytes, string limitName, Action<string, string, string> refused)
 {
+    /// <summary>The trailer that names the problem, as on the hub's sync stream.</summary>
+    public const string ProblemTrailer = "mesh-problem";
+
+    /// <summary>The request is larger than the server takes (ResourceExhausted).</summary>
+    public const string MessageTooLarge = nameof(MessageTooLarge);
+
+    /// <summary>The request is not the method's message, or there is none (InvalidArgument).</summary>
+    public const string Malformed = nameof(Malformed);
+
     /// <summary>
     /// The duplex form of <paramref name="service"/>'s method <paramref name="name"/>, with the same route as the
     /// generated one. The service class must not derive from the generated base, or both bindings would claim the route.
@@ -56,7 +67,7 @@ public sealed class OwnReadMethods(IOptions<HubOptions> options, ILogger<OwnRead
 
     /// <summary>
     /// The call's one request, or an <see cref="RpcException"/> that says why there is none: larger than
-    /// <c>Hub:MaxReceiveMessageBytes</c> (ResourceExhausted), not a <typeparamref name="TRequest"/> (InvalidArgument), or
+    /// the server's limit (ResourceExhausted), not a <typeparamref name="TRequest"/> (InvalidArgument), or
     /// no message at all (InvalidArgument). Whatever the caller sends after the first message is not read.
     /// </summary>
     public async Task<TRequest> ReadOneAsync<TRequest>(IAsyncStreamReader<TRequest> requests, ServerCallContext context)
@@ -69,21 +80,20 @@ public sealed class OwnReadMethods(IOptions<HubOptions> options, ILogger<OwnRead
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.ResourceExhausted)
         {
-            throw Refuse(context, SyncProblem.MessageTooLarge,
-                $"the request is larger than {options.Value.MaxReceiveMessageBytes} bytes (Hub:MaxReceiveMessageBytes)");
+            throw Refuse(context, MessageTooLarge, StatusCode.ResourceExhausted, $"the request is larger than {maxReceiveBytes} bytes ({limitName})");
         }
         catch (InvalidProtocolBufferException ex)
         {
-            throw Refuse(context, SyncProblem.Malformed, $"the request is not a valid {typeof(TRequest).Name}: {ex.Message.TrimEnd('.')}");
+            throw Refuse(context, Malformed, StatusCode.InvalidArgument, $"the request is not a valid {typeof(TRequest).Name}: {ex.Message.TrimEnd('.')}");
         }
-        throw Refuse(context, SyncProblem.Malformed, $"the call ended without its {typeof(TRequest).Name}");
+        throw Refuse(context, Malformed, StatusCode.InvalidArgument, $"the call ended without its {typeof(TRequest).Name}");
     }
 
-    private RpcException Refuse(ServerCallContext context, SyncProblem problem, string reason)
+    private RpcException Refuse(ServerCallContext context, string problem, StatusCode status, string reason)
     {
-        HubLog.NodeCallRefused(logger, context.Method, problem, reason);
-        var trailers = new Metadata { { SyncRefusal.ProblemTrailer, problem.ToString() } };
-        return new RpcException(new Status(SyncRefusal.StatusOf(problem), $"{context.Method}: {reason}"), trailers);
+        refused(context.Method, problem, reason);
+        var trailers = new Metadata { { ProblemTrailer, problem } };
+        return new RpcException(new Status(status, $"{context.Method}: {reason}"), trailers);
     }
 
     private static Marshaller<T> Marshal<T>() where T : class, IMessage<T>, new()
