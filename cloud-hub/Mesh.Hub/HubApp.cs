@@ -68,9 +68,10 @@ public static class HubApp
         builder.Services.AddGrpc();
         builder.Services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>()
             .Configure<IOptions<HubOptions>>((grpc, hub) => grpc.MaxReceiveMessageSize = hub.Value.MaxReceiveMessageBytes);
-        // Watch and Exchange read their request in hub code, so that bad bytes are refused with a named reason.
+        // Enrollment, Watch and Exchange read their request in hub code, so that bad bytes are refused with a named reason.
         builder.Services.AddSingleton(sp => new Mesh.Protocol.Grpc.OwnReadMethods(sp.GetRequiredService<IOptions<HubOptions>>().Value.MaxReceiveMessageBytes,
             "Hub:MaxReceiveMessageBytes", (method, problem, reason) => HubLog.NodeCallRefused(sp.GetRequiredService<ILogger<Mesh.Protocol.Grpc.OwnReadMethods>>(), method, problem, reason)));
+        builder.Services.AddSingleton<IServiceMethodProvider<EnrollmentService>, EnrollmentService.Methods>();
         builder.Services.AddSingleton<IServiceMethodProvider<NodeControlService>, NodeControlService.Methods>();
         builder.Services.AddSingleton<IServiceMethodProvider<SiteGossipService>, SiteGossipService.Methods>();
         builder.Services.TryAddSingleton(TimeProvider.System);

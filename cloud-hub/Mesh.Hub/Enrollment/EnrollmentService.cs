@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 using Mesh.Protocol.Grpc;
 using System.Security.Cryptography.X509Certificates;
@@ -7,12 +8,25 @@ namespace Mesh.Hub.Enrollment;
 
 /// <summary>The gRPC edge of enrollment (<c>mesh.v1.Enrollment</c>): only on the TLS endpoint, so a token never
 /// travels in clear.</summary>
-public sealed class EnrollmentService(EnrollmentDesk desk, NodeGate gate, HubCertificateAuthority ca) : Protocol.Grpc.Enrollment.EnrollmentBase
+public sealed class EnrollmentService(EnrollmentDesk desk, NodeGate gate, HubCertificateAuthority ca)
 {
-    public override Task<DiscoverReply> Discover(DiscoverRequest request, ServerCallContext context) =>
+    /// <summary>Routes <c>Enrollment.Discover</c>, <c>Enroll</c> and <c>Renew</c> here with the hub reading the request
+    /// itself (<see cref="OwnReadMethods"/>): the one node-facing service a caller without a certificate reaches.</summary>
+    public sealed class Methods(OwnReadMethods own) : IServiceMethodProvider<EnrollmentService>
+    {
+        public void OnServiceMethodDiscovery(ServiceMethodProviderContext<EnrollmentService> context)
+        {
+            var service = Protocol.Grpc.Enrollment.Descriptor;
+            own.AddUnary<EnrollmentService, DiscoverRequest, DiscoverReply>(context, service, "Discover", (s, request, call) => s.Discover(request, call));
+            own.AddUnary<EnrollmentService, EnrollRequest, EnrollReply>(context, service, "Enroll", (s, request, call) => s.Enroll(request, call));
+            own.AddUnary<EnrollmentService, RenewRequest, EnrollReply>(context, service, "Renew", (s, request, call) => s.Renew(request, call));
+        }
+    }
+
+    public Task<DiscoverReply> Discover(DiscoverRequest request, ServerCallContext context) =>
         Task.FromResult(new DiscoverReply { CaCertificate = ByteString.CopyFrom(ca.Public.RawData) });
 
-    public override Task<EnrollReply> Enroll(EnrollRequest request, ServerCallContext context)
+    public Task<EnrollReply> Enroll(EnrollRequest request, ServerCallContext context)
     {
         RequireTls(context);
         var token = request.Token.Split('.')[0];
@@ -20,7 +34,7 @@ public sealed class EnrollmentService(EnrollmentDesk desk, NodeGate gate, HubCer
         return Task.FromResult(Reply(issued));
     }
 
-    public override Task<EnrollReply> Renew(RenewRequest request, ServerCallContext context)
+    public Task<EnrollReply> Renew(RenewRequest request, ServerCallContext context)
     {
         RequireTls(context);
         var caller = gate.Caller(context);

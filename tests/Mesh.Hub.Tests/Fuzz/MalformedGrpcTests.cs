@@ -10,7 +10,7 @@ namespace Mesh.Hub.Tests.Fuzz;
 /// Bytes no node would send, straight onto the hub's node-facing RPCs through a raw marshaller: a message over
 /// Hub:MaxReceiveMessageBytes, bytes that are not protobuf, a protobuf of the wrong shape. On the sync stream each is
 /// refused with a status, a detail and the mesh-problem trailer that name the reason, and the hub's sync-refused log entry
-/// (where the hub records sync problems). Watch and Exchange are bound so that the hub reads their request itself
+/// (where the hub records sync problems). Watch, Exchange and the enrollment methods are bound so that the hub reads their request itself
 /// (OwnReadMethods): the same bytes get the same named refusals there, logged as event 55. Either way the hub stays up and a good node's stream that follows is served.
 /// </summary>
 public sealed class MalformedGrpcTests
@@ -24,6 +24,8 @@ public sealed class MalformedGrpcTests
     private static readonly Method<byte[], byte[]> Watch = new(MethodType.ServerStreaming, NodeControl.Descriptor.FullName, "Watch", Raw, Raw);
 
     private static readonly Method<byte[], byte[]> Exchange = new(MethodType.Unary, SiteGossip.Descriptor.FullName, "Exchange", Raw, Raw);
+
+    private static readonly Method<byte[], byte[]> Enroll = new(MethodType.Unary, Mesh.Protocol.Grpc.Enrollment.Descriptor.FullName, "Enroll", Raw, Raw);
 
     /// <summary>Exchange as a stream, so that a call can end without sending its request.</summary>
     private static readonly Method<byte[], byte[]> ExchangeStream = new(MethodType.DuplexStreaming, SiteGossip.Descriptor.FullName, "Exchange", Raw, Raw);
@@ -86,7 +88,7 @@ public sealed class MalformedGrpcTests
 
     [Theory]
     [MemberData(nameof(BadBytes))]
-    public async Task ControlAndGossip_BadBytes_RefusedWithReasonRecordedAndAGoodNodeServed(string kind)
+    public async Task ControlGossipAndEnroll_BadBytes_RefusedWithReasonRecordedAndAGoodNodeServed(string kind)
     {
         await using var hub = await HubHarness.StartAsync($"--Hub:MaxReceiveMessageBytes={MaxReceive}");
         using var channel = GrpcChannel.ForAddress(hub.Address, new GrpcChannelOptions { MaxSendMessageSize = null });
@@ -99,9 +101,10 @@ public sealed class MalformedGrpcTests
             await call.ResponseStream.MoveNext();
         });
         var gossip = await Should.ThrowAsync<RpcException>(async () => await invoker.AsyncUnaryCall(Exchange, null, options, Bytes(kind)));
+        var enroll = await Should.ThrowAsync<RpcException>(async () => await invoker.AsyncUnaryCall(Enroll, null, options, Bytes(kind)));
 
         var problem = kind == "oversized" ? "MessageTooLarge" : "Malformed";
-        foreach (var (ex, request) in new[] { (watch, "WatchRequest"), (gossip, "GossipRequest") })
+        foreach (var (ex, request) in new[] { (watch, "WatchRequest"), (gossip, "GossipRequest"), (enroll, "EnrollRequest") })
         {
             ex.StatusCode.ShouldBe(kind == "oversized" ? StatusCode.ResourceExhausted : StatusCode.InvalidArgument, ex.ToString());
             ex.Trailers.GetValue("mesh-problem").ShouldBe(problem, ex.Status.Detail);
@@ -110,6 +113,7 @@ public sealed class MalformedGrpcTests
         var refusals = hub.Logs.Entries.Where(e => e.EventId.Id == 55 && e.Message.Contains(problem)).Select(e => e.Message).ToList();
         refusals.ShouldContain(m => m.Contains("/mesh.v1.NodeControl/Watch"), string.Join("\n", hub.Logs.Entries));
         refusals.ShouldContain(m => m.Contains("/mesh.v1.SiteGossip/Exchange"), string.Join("\n", hub.Logs.Entries));
+        refusals.ShouldContain(m => m.Contains("/mesh.v1.Enrollment/Enroll"), string.Join("\n", hub.Logs.Entries));
         await GoodNodeServedAsync(hub);
     }
 
