@@ -11,7 +11,7 @@ namespace Mesh.EndToEnd.Tests;
 /// to a real hub.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class NodeInstallTests(HubFixture hub) : IClassFixture<HubFixture>
+public sealed partial class NodeInstallTests(HubFixture hub) : IClassFixture<HubFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
@@ -160,7 +160,7 @@ public sealed class NodeInstallTests(HubFixture hub) : IClassFixture<HubFixture>
 
     internal static string NodeBuild() => Path.GetDirectoryName(BuiltExecutable.Find("edge-node", "Mesh.Node.Host", "mesh-node"))!;
 
-    internal static async Task<bool> Healthy(HttpClient http, int port)
+    private static async Task<bool> Healthy(HttpClient http, int port)
     {
         try
         {

@@ -3,26 +3,21 @@ using Mesh.EndToEnd.Tests.Support;
 
 namespace Mesh.EndToEnd.Tests;
 
-/// <summary>
-/// <c>mesh node install</c> to <c>/</c> as root, as on a branch box, inside a container booted with a real systemd
-/// (<see cref="SystemdContainer"/>), and the unit started with <c>systemctl</c>: the sandbox applies (its own system user,
-/// the file system read-only but the data folder, no capabilities) and the node under it still enrolls, takes a device's
-/// reading and syncs it to a real hub on the host's loopback, then stops cleanly.
-/// </summary>
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class NodeSystemdTests(HubFixture hub) : IClassFixture<HubFixture>
+// The system install under a real systemd: `mesh node install` to / as root, as on a branch box, inside a container booted
+// with systemd (SystemdContainer), and the unit started with systemctl. The sandbox applies (its own system user, the file
+// system read-only but the data folder, no capabilities) and the node under it still enrolls, takes a device's reading and
+// syncs it to a real hub on the host's loopback, then stops cleanly.
+public sealed partial class NodeInstallTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
-
     [Fact]
     public async Task SystemInstall_StartedBySystemd_RunsAsMeshUserSandboxedAndSyncsToHub()
     {
-        await using var box = await SystemdContainer.BootAsync(Timeout, Path.GetDirectoryName(MeshCli.Executable)!, NodeInstallTests.NodeBuild());
+        await using var box = await SystemdContainer.BootAsync(Timeout, Path.GetDirectoryName(MeshCli.Executable)!, NodeBuild());
         (await box.ExecAsync(Timeout, "getent", "passwd", "mesh")).Code.ShouldBe(2, "the container starts without the mesh user");
         var (statusPort, mqttPort) = (NodeProcess.FreePort(), NodeProcess.FreePort());
         var token = await hub.Hub.CreateEnrollmentTokenAsync("sd-1", "site-sd");
 
-        var install = await box.ExecAsync(Timeout, MeshCli.Executable, "node", "install", "--from", NodeInstallTests.NodeBuild(), "--version", "1.0.0",
+        var install = await box.ExecAsync(Timeout, MeshCli.Executable, "node", "install", "--from", NodeBuild(), "--version", "1.0.0",
             "--node-id", "sd-1", "--site", "site-sd", "--hub", hub.Hub.NodeAddress.ToString(), "--status-url", $"http://127.0.0.1:{statusPort}",
             "--mqtt-port", mqttPort.ToString(CultureInfo.InvariantCulture), "--token", token);
         install.Code.ShouldBe(0, install.Output);
@@ -67,7 +62,7 @@ public sealed class NodeSystemdTests(HubFixture hub) : IClassFixture<HubFixture>
         mounts.Last(m => m[4] == "/var/lib/mesh")[5].Split(',').ShouldContain("rw", "ReadWritePaths: the data folder writable");
 
         using var http = new HttpClient();
-        await Poll.UntilAsync(async () => await NodeInstallTests.Healthy(http, statusPort), Timeout, () => "/healthz of the node; its journal:\n" + Journal(box));
+        await Poll.UntilAsync(async () => await Healthy(http, statusPort), Timeout, () => "/healthz of the node; its journal:\n" + Journal(box));
         await using (var device = await TestDevice.ConnectAsync(mqttPort, "sd-dev", "sd-dev", password))
             (await device.PublishAsync(Readings.Telemetry("site-sd", "sd-dev"), Readings.Temperature(1, 21.5))).ShouldBeTrue();
         await Poll.UntilAsync(async () => HubAudit.CountKind(await HubAudit.ReadAllAsync(hub.Http, "sd-1"), "Observation") == 1, Timeout,
