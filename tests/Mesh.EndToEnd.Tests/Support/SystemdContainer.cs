@@ -65,7 +65,12 @@ public sealed class SystemdContainer : IAsyncDisposable
         var box = new SystemdContainer(CapturedProcess.Start(psi, console), console, name, dir);
         try
         {
-            await Poll.UntilAsync(() => (box._init = box.FindInit()) != 0, timeout, () => $"systemd in the container; nspawn said:\n{box.Console}");
+            await Poll.UntilAsync(() =>
+            {
+                if (box._nspawn.HasExited)
+                    throw new InvalidOperationException($"the container did not boot: nspawn exited with {box._nspawn.ExitCode}; it said:\n{box.Console}");
+                return (box._init = box.FindInit()) != 0;
+            }, timeout, () => $"systemd in the container; nspawn said:\n{box.Console}");
             var state = "";
             await Poll.UntilAsync(async () =>
             {
@@ -131,17 +136,29 @@ public sealed class SystemdContainer : IAsyncDisposable
             }
         }
         _nspawn.Dispose();
-        foreach (var root in CgroupRoots)
-        {
-            var cgroup = Path.Combine(root, _name);
-            if (!Directory.Exists(cgroup))
-                continue;
-            // A cgroup's folder is removed by rmdir alone, its children first; the files in it are the kernel's.
-            foreach (var sub in Directory.EnumerateDirectories(cgroup, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length))
-                Directory.Delete(sub);
-            Directory.Delete(cgroup);
-        }
+        // The container's last processes may still be on their way out for a moment after nspawn.
+        await Poll.UntilAsync(RemoveCgroups, TimeSpan.FromSeconds(30), () => $"the container's cgroups to empty: remove /sys/fs/cgroup/*/{_name} by hand");
         Directory.Delete(_dir);
+    }
+
+    /// <returns>Whether they are all gone.</returns>
+    private bool RemoveCgroups()
+    {
+        try
+        {
+            foreach (var cgroup in CgroupRoots.Select(root => Path.Combine(root, _name)).Where(Directory.Exists))
+            {
+                // A cgroup's folder is removed by rmdir alone, its children first; the files in it are the kernel's.
+                foreach (var sub in Directory.EnumerateDirectories(cgroup, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length))
+                    Directory.Delete(sub);
+                Directory.Delete(cgroup);
+            }
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The container's PID 1 seen from here: the <c>systemd</c> below nspawn; 0 until it runs.</summary>
