@@ -11,7 +11,7 @@ namespace Mesh.EndToEnd.Tests;
 /// to a real hub.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class NodeInstallTests(HubFixture hub) : IClassFixture<HubFixture>
+public sealed partial class NodeInstallTests(HubFixture hub) : IClassFixture<HubFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
@@ -46,6 +46,7 @@ public sealed class NodeInstallTests(HubFixture hub) : IClassFixture<HubFixture>
         File.Exists(Path.Combine(prefix, "var/lib/mesh/identity/ca.crt")).ShouldBeTrue();
         var added = await MeshCli.RunAsync(Timeout, "device", "add", "--site", "site-inst", "--id", "inst-dev", "--file", Path.Combine(prefix, "etc/mesh/devices.yaml"));
         added.ExitCode.ShouldBe(0, added.ToString());
+        Mode(Path.Combine(prefix, "etc/mesh/devices.yaml")).ShouldBe("640", "the installer wrote it like the configuration, and adding a device keeps that");
         var password = added.Stdout.Split('\n').Single(l => l.StartsWith("inst-dev ", StringComparison.Ordinal))["inst-dev ".Length..].Trim();
 
         var unit = Path.Combine(prefix, "etc/systemd/system/mesh-node.service");
@@ -54,7 +55,7 @@ public sealed class NodeInstallTests(HubFixture hub) : IClassFixture<HubFixture>
                      "NoNewPrivileges=yes", "CapabilityBoundingSet=\n", "SystemCallFilter=@system-service", "Restart=on-failure", "User=mesh" })
             text.ShouldContain(directive);
         text.Split('\n').ShouldNotContain(l => l.StartsWith("MemoryDenyWriteExecute=", StringComparison.Ordinal), "the .NET JIT needs writable-then-executable memory");
-        var (verifyCode, verifyOutput) = await RunAsync("systemd-analyze", "verify", "--man=no", unit);
+        var (verifyCode, verifyOutput) = await Tool.RunAsync(Timeout, "systemd-analyze", "verify", "--man=no", unit);
         verifyCode.ShouldBe(0, verifyOutput);
         verifyOutput.ShouldBeEmpty("systemd-analyze prints no warning");
 
@@ -176,17 +177,6 @@ public sealed class NodeInstallTests(HubFixture hub) : IClassFixture<HubFixture>
     private static string Said(StringBuilder output)
     {
         lock (output) return output.ToString();
-    }
-
-    internal static async Task<(int Code, string Output)> RunAsync(string file, params string[] args)
-    {
-        var output = new StringBuilder();
-        var psi = new ProcessStartInfo(file);
-        foreach (var a in args)
-            psi.ArgumentList.Add(a);
-        using var process = CapturedProcess.Start(psi, output);
-        await process.WaitForExitAsync();
-        return (process.ExitCode, Said(output).Trim());
     }
 
     private static void CopyDirectory(string from, string to)

@@ -10,6 +10,8 @@ public static class MeshCli
         public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
     }
 
+    public static string Executable => BuiltExecutable.Find("tools", "Mesh.Cli", "mesh");
+
     public static Task<Result> RunAsync(TimeSpan timeout, params string[] args) => RunCoreAsync(timeout, null, null, args);
 
     /// <param name="stdin">Written to the command's standard input, which is then closed.</param>
@@ -20,7 +22,7 @@ public static class MeshCli
 
     private static async Task<Result> RunCoreAsync(TimeSpan timeout, string? stdin, string? hubToken, string[] args)
     {
-        var psi = new ProcessStartInfo(BuiltExecutable.Find("tools", "Mesh.Cli", "mesh"))
+        var psi = new ProcessStartInfo(Executable)
         {
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null, UseShellExecute = false,
         };

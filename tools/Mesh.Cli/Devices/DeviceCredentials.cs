@@ -1,3 +1,4 @@
+using Mesh.Cli.NodeInstall;
 using Mesh.Protocol.Devices;
 
 namespace Mesh.Cli.Devices;
@@ -53,13 +54,21 @@ public sealed class DeviceCredentials
         return list;
     }
 
-    /// <summary>Writes <paramref name="list"/> to <paramref name="file"/> (owner read/write only) through a rename.</summary>
+    /// <summary>Writes <paramref name="list"/> to <paramref name="file"/> through a rename: a new file is owner read/write
+    /// only; a replaced one keeps its mode, owner and group (an installed node's <c>/etc/mesh/devices.yaml</c> is 0640
+    /// root:mesh, and the node, running as mesh, must go on reading it).</summary>
     public static void Write(string file, DeviceList list)
     {
         var full = Path.GetFullPath(file);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var temp = full + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
         WritePrivate(temp, DeviceListLoader.Write(list));
+        if (!OperatingSystem.IsWindows() && File.Exists(full))
+        {
+            File.SetUnixFileMode(temp, File.GetUnixFileMode(full));
+            if (Environment.IsPrivilegedProcess)
+                UnixNative.CopyOwner(full, temp);
+        }
         File.Move(temp, full, overwrite: true);
     }
 

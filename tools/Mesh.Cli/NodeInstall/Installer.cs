@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Mesh.Node;
+using Mesh.Protocol.Devices;
 using Microsoft.Extensions.Options;
 
 namespace Mesh.Cli.NodeInstall;
@@ -44,6 +45,13 @@ public sealed partial class Installer(InstallRequest request, TextWriter output)
         if (config.Problem is not null)
             return Fail(config.Problem);
         Step(config.Kept ? $"kept {Layout.ConfigFile} (an upgrade never rewrites the configuration)" : $"wrote {Layout.ConfigFile} (0640)");
+        if (request.Settings is { } settings && !File.Exists(Layout.DevicesFile))
+        {
+            // Written here, so that it has the configuration's mode and group: 'mesh device add' keeps them when it adds devices.
+            File.WriteAllText(Layout.DevicesFile, DeviceListLoader.Write(new DeviceList(settings.Site, [])));
+            File.SetUnixFileMode(Layout.DevicesFile, ConfigMode);
+            Step($"wrote {Layout.DevicesFile} (0640, no devices yet)");
+        }
 
         var release = Layout.Release(request.Version);
         if (Directory.Exists(release))
@@ -87,7 +95,7 @@ public sealed partial class Installer(InstallRequest request, TextWriter output)
         output.WriteLine(Layout.IsSystemRoot
             ? $"installed. Start it with: systemctl daemon-reload && systemctl enable --now {InstallLayout.ServiceName}"
             : $"installed under {Layout.Prefix}. The unit runs: {ServiceUnit.ExecStart(Layout)}");
-        if (!File.Exists(Layout.DevicesFile))
+        if (DeviceListLoader.LoadFile(Layout.DevicesFile).List is not { Devices.Count: > 0 })
             output.WriteLine($"devices: none yet; each device connects with its own password: mesh device add --site {options.Site} --id <device> --file {Layout.DevicesFile} (the node rereads the file)");
         return ExitCodes.Ok;
     }
@@ -145,8 +153,13 @@ public sealed partial class Installer(InstallRequest request, TextWriter output)
         }
         UnixNative.SetOwner(Layout.ConfigDirectory, 0, a.Gid);
         UnixNative.SetOwner(Layout.ConfigFile, 0, a.Gid);
+        if (File.Exists(Layout.DevicesFile))
+        {
+            File.SetUnixFileMode(Layout.DevicesFile, ConfigMode);
+            UnixNative.SetOwner(Layout.DevicesFile, 0, a.Gid);
+        }
         UnixNative.SetOwner(Layout.DataDirectory, a.Uid, a.Gid);
-        Step($"{Layout.ConfigDirectory} root:{request.User} 0750, {Layout.DataDirectory} {request.User}:{request.User} 0750");
+        Step($"{Layout.ConfigDirectory} root:{request.User} 0750 (its files 0640), {Layout.DataDirectory} {request.User}:{request.User} 0750");
     }
 
     private void CreateUser()

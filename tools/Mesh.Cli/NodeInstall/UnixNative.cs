@@ -10,6 +10,9 @@ internal static class UnixNative
 
     public static void SetOwner(string path, int uid, int gid) => Run("chown", $"{uid}:{gid}", path);
 
+    /// <summary>Gives <paramref name="to"/> the owner and group of <paramref name="from"/>.</summary>
+    public static void CopyOwner(string from, string to) => Run("chown", $"--reference={from}", to);
+
     /// <summary>Sends SIGTERM: a node flushes and disconnects on it, as under <c>systemctl stop</c>.</summary>
     public static void Terminate(int pid) => Run("kill", "-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
