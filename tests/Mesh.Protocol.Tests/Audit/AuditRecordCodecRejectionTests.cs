@@ -77,7 +77,7 @@ public class AuditRecordCodecRejectionTests
 
     [Theory]
     [InlineData(0)]
-    [InlineData(18)]
+    [InlineData(19)]
     [InlineData(255)]
     public void Decode_UnknownKind_Throws(byte kind)
     {

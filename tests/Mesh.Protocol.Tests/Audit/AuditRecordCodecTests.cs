@@ -59,7 +59,7 @@ public class AuditRecordCodecTests
     [Fact]
     public void AuditKind_Values_ArePinnedForTheCanonicalEncoding()
     {
-        Enum.GetValues<AuditKind>().Select(k => (byte)k).ShouldBe(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17 });
+        Enum.GetValues<AuditKind>().Select(k => (byte)k).ShouldBe(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18 });
         ((byte)AuditKind.Observation).ShouldBe((byte)1);
         ((byte)AuditKind.Rejected).ShouldBe((byte)4);
     }
