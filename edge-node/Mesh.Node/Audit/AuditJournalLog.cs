@@ -28,6 +28,9 @@ internal static partial class AuditJournalLog
     [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Audit journal {Path}: a rebuild stopped after setting the damaged file aside; its complete rebuilt journal takes the file's place now")]
     public static partial void JournalRebuildCompleted(ILogger logger, string path);
 
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "Audit journal {Path}: rebuilding, {Read} record(s) read back from the hub so far (its head {HubHead})")]
+    public static partial void JournalReadingBack(ILogger logger, string path, long read, long hubHead);
+
     [LoggerMessage(EventId = 7700, Level = LogLevel.Error, Message = "Audit journal {Path}: signing a checkpoint over sequence {Sequence} failed; the next trigger tries again")]
     public static partial void CheckpointFailed(ILogger logger, Exception ex, long sequence, string path);
 }

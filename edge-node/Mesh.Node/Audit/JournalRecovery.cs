@@ -52,9 +52,12 @@ public sealed class JournalRecoveryException(string message, Exception? inner = 
 /// </summary>
 public static class JournalRecovery
 {
-    private const int FetchTimeoutSeconds = 60;
+    /// <summary>The longest the hub may stay silent while it sends records back; a slow link that keeps sending is waited for.</summary>
+    private static readonly TimeSpan FetchIdleLimit = TimeSpan.FromSeconds(30);
 
-    public static async Task<JournalRebuild> RebuildAsync(string path, string nodeId, string reason, HubReadBack? hub, CancellationToken cancellationToken)
+    /// <param name="progress">Told (records read back so far, the hub's head) after each reply of the hub.</param>
+    public static async Task<JournalRebuild> RebuildAsync(string path, string nodeId, string reason, HubReadBack? hub, CancellationToken cancellationToken,
+        Action<long, long>? progress = null)
     {
         var salvage = Salvage(path, nodeId);
         if (salvage.Unreadable && hub is null)
@@ -66,7 +69,7 @@ public static class JournalRecovery
         var stoppedAt = salvage.StoppedAt;
         if (hub is not null)
         {
-            var fetched = await FetchAsync(hub, nodeId, head, salvage, cancellationToken).ConfigureAwait(false);
+            var fetched = await FetchAsync(hub, nodeId, head, salvage, progress, cancellationToken).ConfigureAwait(false);
             hubHead = fetched.HubHead;
             if (fetched.Records.Count > 0)
             {
@@ -139,7 +142,7 @@ public static class JournalRecovery
             var after = SalvageAfter(c, nodeId, boundary.Head);
             return new Salvaged(meta, states, kept, after.Chain, after.Head, after.StoppedAt);
         }
-        catch (Exception ex) when (ex is SqliteException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (ex is SqliteException or InvalidOperationException or FormatException or Mesh.Protocol.AuditFormatException)
         {
             return new Salvaged([], [], [], [], ChainHead.Genesis, $"its pruning state and kept records cannot be read ({ex.Message})", Unreadable: true);
         }
@@ -178,7 +181,7 @@ public static class JournalRecovery
                 {
                     record = AuditRecordCodec.Decode(canonical) with { Hash = hash };
                 }
-                catch (FormatException ex)
+                catch (Mesh.Protocol.AuditFormatException ex)
                 {
                     return (chain, head, $"record {r.GetInt64(0)} does not decode: {ex.Message}");
                 }
@@ -200,10 +203,11 @@ public static class JournalRecovery
 
     /// <summary>The hub's records after <paramref name="head"/>, checked to continue this journal's chain; the hub's
     /// record at <paramref name="head"/> (or its head, when it holds less) must be this journal's.</summary>
-    private static async Task<Fetched> FetchAsync(HubReadBack hub, string nodeId, ChainHead head, Salvaged salvage, CancellationToken cancellationToken)
+    private static async Task<Fetched> FetchAsync(HubReadBack hub, string nodeId, ChainHead head, Salvaged salvage, Action<long, long>? progress,
+        CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(FetchTimeoutSeconds));
+        timeout.CancelAfter(FetchIdleLimit);
         var records = new List<Row>();
         var current = head;
         long hubHead = -1;
@@ -220,7 +224,15 @@ public static class JournalRecovery
                 foreach (var envelope in reply.Records)
                 {
                     var canonical = envelope.Canonical.ToByteArray();
-                    var record = AuditRecordCodec.Decode(canonical) with { Hash = envelope.Hash.ToByteArray() };
+                    AuditRecord record;
+                    try
+                    {
+                        record = AuditRecordCodec.Decode(canonical) with { Hash = envelope.Hash.ToByteArray() };
+                    }
+                    catch (Mesh.Protocol.AuditFormatException ex)
+                    {
+                        throw new JournalRecoveryException($"the hub sent a record after sequence {current.Sequence} that does not decode ({ex.Message}); nothing was changed");
+                    }
                     if (record.Sequence == head.Sequence && head.Sequence > 0)
                     {
                         if (!record.Hash.Span.SequenceEqual(head.Hash.Span))
@@ -235,9 +247,11 @@ public static class JournalRecovery
                     records.Add(new Row(record.Sequence, record.Kind, record.Device, record.MessageKey, canonical, envelope.Hash.ToByteArray()));
                     current = step.Head;
                 }
+                progress?.Invoke(records.Count, hubHead);
+                timeout.CancelAfter(FetchIdleLimit);
             }
         }
-        catch (Exception ex) when (ex is Grpc.Core.RpcException or OperationCanceledException or HttpRequestException or FormatException
+        catch (Exception ex) when (ex is Grpc.Core.RpcException or OperationCanceledException or HttpRequestException
             && !cancellationToken.IsCancellationRequested)
         {
             throw new JournalRecoveryException($"cannot read back this node's records from the hub ({ex.Message}); "

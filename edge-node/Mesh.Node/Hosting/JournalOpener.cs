@@ -37,7 +37,15 @@ internal static class JournalOpener
                 throw new JournalRecoveryException($"audit journal {path} is damaged ({damaged.Reason}); a node rebuilds it by reading its records back "
                     + "from the hub over gRPC, and this node syncs over NATS only: set Node:Sync:HubUrl as well, or move the file aside (docs/RELIABILITY.md)", damaged);
             HubReadBack? readBack = hub.Configured ? (from, ct) => ReadBackAsync(hub, o, from, ct) : null;
-            var rebuild = JournalRecovery.RebuildAsync(path, o.NodeId, damaged.Reason, readBack, CancellationToken.None).GetAwaiter().GetResult();
+            var said = DateTime.UtcNow;
+            void Progress(long read, long hubHead)
+            {
+                if (DateTime.UtcNow - said < TimeSpan.FromSeconds(5))
+                    return;
+                said = DateTime.UtcNow;
+                AuditJournalLog.JournalReadingBack(logger, path, read, hubHead);
+            }
+            var rebuild = JournalRecovery.RebuildAsync(path, o.NodeId, damaged.Reason, readBack, CancellationToken.None, Progress).GetAwaiter().GetResult();
             AuditJournalLog.JournalRebuilt(logger, path, rebuild.Head, rebuild.Salvaged, rebuild.StoppedAt, rebuild.FromHub, rebuild.HubHead, rebuild.DamagedCopy);
             var journal = Create();
             journal.AppendAsync([rebuild.Draft()]).GetAwaiter().GetResult();

@@ -98,6 +98,54 @@ public sealed class JournalRecoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task Rebuild_ARowThatDoesNotDecode_SalvageStopsBeforeItAndTheHubFillsIn()
+    {
+        var all = await WriteJournalAsync(100);
+        using (var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = JournalPath, Pooling = false }.ToString()))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "UPDATE audit SET canonical = x'0102030405' WHERE seq = 60";
+            cmd.ExecuteNonQuery();
+        }
+        var progress = new List<(long Read, long HubHead)>();
+
+        var rebuild = await JournalRecovery.RebuildAsync(JournalPath, "edge-1", "test", Hub(all, all.Count), CancellationToken.None,
+            (read, head) => progress.Add((read, head)));
+
+        rebuild.Salvaged.ShouldBe(59);
+        rebuild.FromHub.ShouldBe(41);
+        rebuild.StoppedAt.ShouldStartWith("record 60 does not decode");
+        ReadAll().ShouldBe(all);
+        progress.ShouldNotBeEmpty();
+        progress[^1].ShouldBe((41L, 100L));
+    }
+
+    [Fact]
+    public async Task Rebuild_HubSendsARecordThatDoesNotDecode_RefusedNamingItAndNothingChanged()
+    {
+        var all = await WriteJournalAsync(400);
+        DamageLastPage();
+        var damaged = await File.ReadAllBytesAsync(JournalPath);
+        HubReadBack garbled = (from, ct) => Garbled(all, from, ct);
+
+        var ex = await Should.ThrowAsync<JournalRecoveryException>(() => JournalRecovery.RebuildAsync(JournalPath, "edge-1", "test", garbled, CancellationToken.None));
+
+        ex.Message.ShouldContain("does not decode");
+        (await File.ReadAllBytesAsync(JournalPath)).ShouldBe(damaged);
+    }
+
+    private static async IAsyncEnumerable<ReadBackReply> Garbled(List<AuditRecord> held, long from, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var reply in Replies(held, held.Count, from, ct))
+        {
+            if (reply.Records.Count > 1)
+                reply.Records[1] = new AuditRecordEnvelope { Canonical = ByteString.CopyFrom([1, 2, 3]), Hash = reply.Records[1].Hash };
+            yield return reply;
+        }
+    }
+
+    [Fact]
     public async Task CompleteInterrupted_RebuiltFileLeftWithoutAJournal_TakesItsPlace_OtherwiseNothing()
     {
         var all = await WriteJournalAsync(20);
