@@ -75,7 +75,7 @@ public sealed class JournalCorruptionTests
         var damagedBytes = await File.ReadAllBytesAsync(node.JournalPath);
 
         var refused = await Should.ThrowAsync<InvalidOperationException>(() => NodeProcess.StartAsync(node.MqttPort, node.Settings));
-        refused.Message.ShouldContain("cannot read back this node's records from the hub");
+        refused.Message.ShouldContain("cannot read back this node's records from the hub", Case.Sensitive, refused.Message);
         (await File.ReadAllBytesAsync(node.JournalPath)).ShouldBe(damagedBytes, "nothing was changed");
         Directory.GetFiles(node.DataDirectory, "audit.db.damaged-*").ShouldBeEmpty();
 
@@ -96,7 +96,7 @@ public sealed class JournalCorruptionTests
 
         var refused = await Should.ThrowAsync<InvalidOperationException>(() => NodeProcess.StartAsync(node.MqttPort, [.. node.Settings, "--Node:Journal:OnDamage=Refuse"]));
 
-        refused.Message.ShouldContain(node.JournalPath, Case.Sensitive, "the error names the damaged file");
+        refused.Message.ShouldContain(node.JournalPath, Case.Sensitive, $"the error names the damaged file: {refused.Message}");
         refused.Message.ShouldContain("damaged");
         var atHub = await AuditChainChecker.VerifyHubAsync(hub.Http, "edge-jc");
         atHub.Ok.ShouldBeTrue(atHub.Describe());

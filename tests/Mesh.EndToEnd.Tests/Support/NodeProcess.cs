@@ -73,7 +73,11 @@ public sealed class NodeProcess : IDisposable
         while (true)
         {
             if (_process.HasExited)
+            {
+                // Until the output pipes are drained, the last lines (the error that ended the process) may still be in flight.
+                await _process.WaitForExitAsync();
                 throw new InvalidOperationException($"mesh-node exited with {_process.ExitCode} before listening:\n{Output}");
+            }
             try
             {
                 using var c = new TcpClient();
