@@ -7,18 +7,9 @@ namespace Mesh.Cli.Chaos.Fuzz;
 /// Promises checked (<see cref="YamlChecks"/>), and for an accepted policy: every rule renders, and it differs in
 /// nothing from itself.
 /// </summary>
-public sealed class PolicyFuzzer(IReadOnlyList<string> seeds) : FuzzTarget<string>
+public sealed class PolicyFuzzer(IReadOnlyList<string> seeds) : YamlFuzzTarget(seeds)
 {
-    private readonly IReadOnlyList<string> _keys = YamlMutations.KeysOf(seeds);
-
     public override FuzzKind Kind => FuzzKind.Policy;
-
-    public override string Generate(Random random) => random.Next(10) switch
-    {
-        0 => seeds[random.Next(seeds.Count)],
-        1 => YamlMutations.Garbage(_keys, random),
-        _ => YamlMutations.Mutate(seeds[random.Next(seeds.Count)], _keys, seeds, random),
-    };
 
     public override FuzzVerdict Check(string input)
     {
@@ -33,6 +24,4 @@ public sealed class PolicyFuzzer(IReadOnlyList<string> seeds) : FuzzTarget<strin
             return FuzzVerdict.Fail("an accepted policy differs from itself");
         return FuzzVerdict.Accept();
     }
-
-    public override string Show(string input) => YamlMutations.Show(input);
 }

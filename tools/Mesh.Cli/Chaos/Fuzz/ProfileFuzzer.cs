@@ -7,18 +7,9 @@ namespace Mesh.Cli.Chaos.Fuzz;
 /// garbage. Promises checked (<see cref="YamlChecks"/>), and for an accepted profile: what <see cref="ProfileLoader.Write"/>
 /// renders is read back, and renders the same again.
 /// </summary>
-public sealed class ProfileFuzzer(IReadOnlyList<string> seeds) : FuzzTarget<string>
+public sealed class ProfileFuzzer(IReadOnlyList<string> seeds) : YamlFuzzTarget(seeds)
 {
-    private readonly IReadOnlyList<string> _keys = YamlMutations.KeysOf(seeds);
-
     public override FuzzKind Kind => FuzzKind.Profile;
-
-    public override string Generate(Random random) => random.Next(10) switch
-    {
-        0 => seeds[random.Next(seeds.Count)],
-        1 => YamlMutations.Garbage(_keys, random),
-        _ => YamlMutations.Mutate(seeds[random.Next(seeds.Count)], _keys, seeds, random),
-    };
 
     public override FuzzVerdict Check(string input)
     {
@@ -35,6 +26,4 @@ public sealed class ProfileFuzzer(IReadOnlyList<string> seeds) : FuzzTarget<stri
             return FuzzVerdict.Fail("an accepted profile, written out and read back, writes differently");
         return FuzzVerdict.Accept();
     }
-
-    public override string Show(string input) => YamlMutations.Show(input);
 }
