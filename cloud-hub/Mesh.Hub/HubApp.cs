@@ -69,8 +69,12 @@ public static class HubApp
         builder.Services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>()
             .Configure<IOptions<HubOptions>>((grpc, hub) => grpc.MaxReceiveMessageSize = hub.Value.MaxReceiveMessageBytes);
         // Enrollment, Watch and Exchange read their request in hub code, so that bad bytes are refused with a named reason.
-        builder.Services.AddSingleton(sp => new Mesh.Protocol.Grpc.OwnReadMethods(sp.GetRequiredService<IOptions<HubOptions>>().Value.MaxReceiveMessageBytes,
-            "Hub:MaxReceiveMessageBytes", (method, problem, reason) => HubLog.NodeCallRefused(sp.GetRequiredService<ILogger<Mesh.Protocol.Grpc.OwnReadMethods>>(), method, problem, reason)));
+        builder.Services.AddSingleton(sp =>
+        {
+            var logger = sp.GetRequiredService<ILogger<Mesh.Protocol.Grpc.OwnReadMethods>>();
+            return new Mesh.Protocol.Grpc.OwnReadMethods(sp.GetRequiredService<IOptions<HubOptions>>().Value.MaxReceiveMessageBytes,
+                "Hub:MaxReceiveMessageBytes", (method, problem, reason) => HubLog.NodeCallRefused(logger, method, problem, reason));
+        });
         builder.Services.AddSingleton<IServiceMethodProvider<EnrollmentService>, EnrollmentService.Methods>();
         builder.Services.AddSingleton<IServiceMethodProvider<NodeControlService>, NodeControlService.Methods>();
         builder.Services.AddSingleton<IServiceMethodProvider<SiteGossipService>, SiteGossipService.Methods>();

@@ -52,7 +52,7 @@ public sealed partial class AuditJournal : IAsyncDisposable
         }
         _committedHead = _head.Sequence;
         _insert = _conn.CreateCommand();
-        _insert.CommandText = "INSERT INTO audit (seq, kind, device, message_key, canonical, hash) VALUES ($seq, $kind, $device, $key, $canonical, $hash)";
+        _insert.CommandText = AuditJournalStore.InsertSql;
         foreach (var p in new[] { "$seq", "$kind", "$device", "$key", "$canonical", "$hash" })
             _insert.Parameters.Add(new SqliteParameter { ParameterName = p });
         _exists = _conn.CreateCommand();

@@ -180,7 +180,7 @@ public static partial class AuditJournalStore
         return cmd.ExecuteScalar() is long value ? value : 0;
     }
 
-    private static bool HasTable(SqliteConnection c, string table)
+    internal static bool HasTable(SqliteConnection c, string table)
     {
         using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $t";

@@ -12,6 +12,9 @@ public static partial class AuditJournalStore
 {
     public const string FileName = "audit.db";
 
+    /// <summary>One record's row, the same for an append and a rebuild; parameters $seq, $kind, $device, $key, $canonical, $hash.</summary>
+    internal const string InsertSql = "INSERT INTO audit (seq, kind, device, message_key, canonical, hash) VALUES ($seq, $kind, $device, $key, $canonical, $hash)";
+
     public static SqliteConnection OpenWriter(string path)
     {
         var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());

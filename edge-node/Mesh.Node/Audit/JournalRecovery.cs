@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Grpc.Core;
 using Mesh.Protocol.Audit;
 using Mesh.Protocol.Grpc;
 using Microsoft.Data.Sqlite;
@@ -96,6 +97,18 @@ public static class JournalRecovery
                 File.Move(path + suffix, damaged + suffix);
         File.Move(rebuilt, path);
         return new JournalRebuild(damaged, sha, salvaged + salvage.Kept.Count, fromHub, hubHead, head.Sequence, reason, stoppedAt);
+    }
+
+    /// <summary>What the hub holds of <paramref name="nodeId"/>'s stream, read back over <paramref name="client"/>.</summary>
+    public static HubReadBack ReadBackFrom(AuditSync.AuditSyncClient client, string nodeId, string site) =>
+        (from, ct) => ReadBackAsync(client, nodeId, site, from, ct);
+
+    private static async IAsyncEnumerable<ReadBackReply> ReadBackAsync(AuditSync.AuditSyncClient client, string nodeId, string site, long from,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        using var call = client.ReadBack(new ReadBackRequest { NodeId = nodeId, Site = site, FromSeq = (ulong)from }, cancellationToken: ct);
+        await foreach (var reply in call.ResponseStream.ReadAllAsync(ct).ConfigureAwait(false))
+            yield return reply;
     }
 
     /// <summary>
@@ -236,9 +249,7 @@ public static class JournalRecovery
                     if (record.Sequence == head.Sequence && head.Sequence > 0)
                     {
                         if (!record.Hash.Span.SequenceEqual(head.Hash.Span))
-                            throw new JournalRecoveryException($"the hub holds another record {head.Sequence} of this node than its journal "
-                                + $"({ChainVerifier.Hex(record.Hash.Span)} against {ChainVerifier.Hex(head.Hash.Span)}): the histories forked; nothing was changed. "
-                                + "Compare the two with 'mesh audit verify' before doing anything else");
+                            throw Forked(head.Sequence, record.Hash.Span, head.Hash.Span);
                         continue;
                     }
                     var step = ChainVerifier.Step(current, record, canonical, nodeId);
@@ -264,10 +275,12 @@ public static class JournalRecovery
     {
         var ours = salvage.Chain.Find(r => r.Seq == hubHead);
         if (ours is not null && !hubHash.SequenceEqual(ours.Hash))
-            throw new JournalRecoveryException($"the hub's head record {hubHead} of this node is not this journal's "
-                + $"({ChainVerifier.Hex(hubHash)} against {ChainVerifier.Hex(ours.Hash)}): the histories forked; nothing was changed. "
-                + "Compare the two with 'mesh audit verify' before doing anything else");
+            throw Forked(hubHead, hubHash, ours.Hash);
     }
+
+    private static JournalRecoveryException Forked(long sequence, ReadOnlySpan<byte> hubs, ReadOnlySpan<byte> ours) =>
+        new($"the hub holds another record {sequence} of this node than its journal ({ChainVerifier.Hex(hubs)} against {ChainVerifier.Hex(ours)}): "
+            + "the histories forked; nothing was changed. Compare the two with 'mesh audit verify' before doing anything else");
 
     private static void Write(string path, Salvaged salvage, List<Row> chain)
     {
@@ -277,7 +290,7 @@ public static class JournalRecovery
             {
                 using var insert = c.CreateCommand();
                 insert.Transaction = tx;
-                insert.CommandText = "INSERT INTO audit (seq, kind, device, message_key, canonical, hash) VALUES ($seq, $kind, $device, $key, $canonical, $hash)";
+                insert.CommandText = AuditJournalStore.InsertSql;
                 var p = new[] { "$seq", "$kind", "$device", "$key", "$canonical", "$hash" }
                     .Select(n => insert.Parameters.Add(new SqliteParameter { ParameterName = n })).ToArray();
                 foreach (var row in salvage.Kept.Concat(chain))
@@ -318,11 +331,9 @@ public static class JournalRecovery
 
     private static List<T> ReadPairs<T>(SqliteConnection c, string table, string columns, Func<SqliteDataReader, T> read)
     {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $t";
-        cmd.Parameters.AddWithValue("$t", table);
-        if (cmd.ExecuteScalar() is null)
+        if (!AuditJournalStore.HasTable(c, table))
             return [];
+        using var cmd = c.CreateCommand();
         cmd.CommandText = $"SELECT {columns} FROM {table}";
         using var r = cmd.ExecuteReader();
         var rows = new List<T>();

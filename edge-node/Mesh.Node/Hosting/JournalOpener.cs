@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using Grpc.Core;
 using Mesh.Node.Audit;
 using Mesh.Node.Sync;
 using Mesh.Protocol.Grpc;
@@ -36,7 +34,7 @@ internal static class JournalOpener
             if (!hub.Configured && o.Sync.NatsUrl.Length > 0)
                 throw new JournalRecoveryException($"audit journal {path} is damaged ({damaged.Reason}); a node rebuilds it by reading its records back "
                     + "from the hub over gRPC, and this node syncs over NATS only: set Node:Sync:HubUrl as well, or move the file aside (docs/RELIABILITY.md)", damaged);
-            HubReadBack? readBack = hub.Configured ? (from, ct) => ReadBackAsync(hub, o, from, ct) : null;
+            var readBack = hub.Configured ? JournalRecovery.ReadBackFrom(new AuditSync.AuditSyncClient(hub.Channel), o.NodeId, o.Site) : null;
             var said = DateTime.UtcNow;
             void Progress(long read, long hubHead)
             {
@@ -51,13 +49,5 @@ internal static class JournalOpener
             journal.AppendAsync([rebuild.Draft()]).GetAwaiter().GetResult();
             return journal;
         }
-    }
-
-    private static async IAsyncEnumerable<ReadBackReply> ReadBackAsync(HubChannel hub, NodeOptions o, long from, [EnumeratorCancellation] CancellationToken ct)
-    {
-        var client = new AuditSync.AuditSyncClient(hub.Channel);
-        using var call = client.ReadBack(new ReadBackRequest { NodeId = o.NodeId, Site = o.Site, FromSeq = (ulong)from }, cancellationToken: ct);
-        await foreach (var reply in call.ResponseStream.ReadAllAsync(ct).ConfigureAwait(false))
-            yield return reply;
     }
 }

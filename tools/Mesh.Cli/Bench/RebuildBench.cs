@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Google.Protobuf;
 using Grpc.Core;
@@ -80,7 +79,7 @@ public static class RebuildBench
             say($"damaged page {page} of {new FileInfo(path).Length / 4096}; rebuilding from the hub…");
 
             var clock = Stopwatch.StartNew();
-            var fromHub = await JournalRecovery.RebuildAsync(path, NodeId, "bench", (from, token) => ReadBackAsync(client, from, token), ct).ConfigureAwait(false);
+            var fromHub = await JournalRecovery.RebuildAsync(path, NodeId, "bench", JournalRecovery.ReadBackFrom(client, NodeId, Site), ct).ConfigureAwait(false);
             var hubSeconds = clock.Elapsed.TotalSeconds;
             say($"from the hub: {fromHub.Salvaged:N0} salvaged + {fromHub.FromHub:N0} read back = head {fromHub.Head:N0} in {hubSeconds:F2} s");
             var verified = Mesh.Cli.Audit.AuditChainChecker.VerifyJournalFile(path, NodeId);
@@ -133,13 +132,6 @@ public static class RebuildBench
         Chaos.JournalFaults.FoldWal(path);
         var pages = new FileInfo(path).Length / Chaos.JournalFaults.PageSize;
         return Chaos.JournalFaults.OverwritePage(path, Math.Clamp((long)Math.Round(at * (pages - 1)), 1, pages - 1));
-    }
-
-    private static async IAsyncEnumerable<ReadBackReply> ReadBackAsync(AuditSync.AuditSyncClient client, long from, [EnumeratorCancellation] CancellationToken ct)
-    {
-        using var call = client.ReadBack(new ReadBackRequest { NodeId = NodeId, Site = Site, FromSeq = (ulong)from }, cancellationToken: ct);
-        await foreach (var reply in call.ResponseStream.ReadAllAsync(ct).ConfigureAwait(false))
-            yield return reply;
     }
 
     private sealed record RebuildFigures(long salvaged, long from_hub, long head, double seconds, double records_per_s);
